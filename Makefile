@@ -1,0 +1,44 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is here for development.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+MODEL   ?= models/default
+DATA    := $(shell find training_data -name '*.jsonl' -o -name 'split.json' 2>/dev/null)
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: run test install model eval bench lint clean
+
+# Create the virtual environment and install the project. torch is pinned to the CPU build that
+# these machines carry locally; an unpinned torch would pull a multi-GB CUDA build.
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# Train the default model when it is missing or the training data changed.
+$(MODEL)/manifest.json: $(BIN)/.installed $(DATA)
+	$(BIN)/archetype train --out $(MODEL)
+
+model: $(MODEL)/manifest.json
+
+run: model
+	$(BIN)/archetype classify classifier/examples/mixed_jd.txt --title "Machine Learning Engineer"
+
+test: model
+	$(BIN)/python -m pytest -q
+
+eval: model
+	$(BIN)/archetype eval --model $(MODEL) --report-dir reports
+
+lint: install
+	$(BIN)/ruff check classifier service tests
+
+clean:
+	rm -rf $(MODEL) .cache

@@ -1,0 +1,277 @@
+"""The ``archetype`` command: classify, lint, train, eval, split (and serve, from the service)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from .errors import ArchetypeError, InputError, ModelError
+from .inputs import decode_bytes
+
+EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT, EXIT_MODEL = 0, 1, 2, 3
+
+
+def _err(message: str) -> None:
+    print(f"archetype: error: {message}", file=sys.stderr)
+
+
+def _read_input(path: str) -> str:
+    if path == "-":
+        return decode_bytes(sys.stdin.buffer.read(), source="standard input")
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{path}: no such file")
+    return decode_bytes(p.read_bytes(), source=path)
+
+
+def _allow(value: str | None) -> tuple[str, ...]:
+    return tuple(v for v in (value or "").split(",") if v.strip())
+
+
+def _load(args):
+    from .pipeline import Classifier
+
+    return Classifier.load(args.model)
+
+
+def _format_text(result, source: str = "") -> str:
+    lines = [f"archetype: {result.archetype} (confidence {result.confidence:.2f})"]
+    if result.mixed:
+        lines.append(f"mixed:     yes, with {result.mixed_with} (ratio {result.mix_ratio:.2f})")
+    else:
+        lines.append("mixed:     no")
+    shares = sorted(result.shares.items(), key=lambda kv: -kv[1])
+    lines.append("shares:    " + "  ".join(f"{k} {v:.0%}" for k, v in shares if v >= 0.01))
+    probs = sorted(result.probabilities.items(), key=lambda kv: -kv[1])
+    lines.append("probs:     " + "  ".join(f"{k} {v:.2f}" for k, v in probs))
+    lines.append(f"kind:      {result.kind}")
+    if result.title:
+        named = ", ".join(result.title_labels) or "no specific archetype"
+        flag = "MISMATCH" if result.title_mismatch else "ok"
+        lines.append(f"title:     {result.title!r} names {named} ({flag})")
+    lines.append("review:    " + ("yes: " + "; ".join(result.review_reasons) if result.needs_review else "no"))
+    lines.append("evidence:")
+    for label, items in result.evidence.items():
+        lines.append(f"  {label}:")
+        lines += [f"    - {e.text}  ({e.score:.2f}) [{e.start}:{e.end}]" for e in items[:3]]
+    lines.append(f"model:     {result.model_version}")
+    return "\n".join(lines)
+
+
+def _jsonl_error(line_no: int, doc_id: Any, code: str, message: str) -> dict:
+    return {"line": line_no, "id": doc_id, "error": {"code": code, "message": f"line {line_no}: {message}"}}
+
+
+def run_jsonl(clf, infile: TextIO, out: TextIO, batch_size: int = 32) -> tuple[int, int]:
+    """Classify a JSONL stream: one output line per input line, in order. Returns (ok, errors)."""
+    from .pipeline import Document
+
+    ok = errors = 0
+    pending: list[tuple[int, Any, Document | dict]] = []
+
+    def flush() -> None:
+        nonlocal ok, errors
+        docs = [d for _, _, d in pending if isinstance(d, Document)]
+        results = iter(clf.classify_batch(docs))
+        for line_no, doc_id, item in pending:
+            if isinstance(item, dict):
+                row, errors = item, errors + 1
+            else:
+                res = next(results)
+                if isinstance(res, InputError):
+                    row, errors = _jsonl_error(line_no, doc_id, res.code, str(res)), errors + 1
+                else:
+                    row, ok = {"line": line_no, "id": doc_id, **res.to_dict()}, ok + 1
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.flush()
+        pending.clear()
+
+    for line_no, line in enumerate(infile, 1):
+        if not line.strip():
+            pending.append((line_no, None, _jsonl_error(line_no, None, "empty_line", "empty line")))
+        else:
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                obj, err = None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+            if obj is not None and not isinstance(obj, dict):
+                obj, err = None, "expected a JSON object"
+            if obj is None:
+                pending.append((line_no, None, _jsonl_error(line_no, None, "bad_json", err)))
+            else:
+                doc_id = obj.get("id")
+                if "text" not in obj:
+                    item = _jsonl_error(line_no, doc_id, "missing_text", "'text' is missing")
+                elif not isinstance(obj["text"], str):
+                    item = _jsonl_error(line_no, doc_id, "bad_text", "'text' must be a string")
+                else:
+                    item = Document(obj["text"], obj.get("title"), obj.get("kind"), doc_id)
+                pending.append((line_no, doc_id, item))
+        if len(pending) >= batch_size:
+            flush()
+    flush()
+    return ok, errors
+
+
+def cmd_classify(args) -> int:
+    clf = _load(args)
+    if args.jsonl:
+        inp = Path(args.jsonl)
+        if not inp.is_file():
+            raise InputError(f"{args.jsonl}: no such file")
+        out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+        try:
+            with open(inp, encoding="utf-8", errors="replace") as fh:
+                ok, errors = run_jsonl(clf, fh, out)
+        finally:
+            if args.out:
+                out.close()
+        print(f"classified {ok} lines, {errors} errors", file=sys.stderr)
+        return EXIT_OK
+    if not args.file:
+        raise InputError("give a FILE, '-' for standard input, or --jsonl IN.jsonl")
+    text = _read_input(args.file)
+    result = clf.classify(text, title=args.title, kind=args.kind, allow_mix=_allow(args.allow_mix))
+    if args.format == "json":
+        print(json.dumps(result.to_dict(with_segments=args.segments), indent=2, ensure_ascii=False))
+    else:
+        print(_format_text(result))
+    return EXIT_OK
+
+
+def cmd_lint(args) -> int:
+    from .lint import format_lint, lint
+
+    clf = _load(args)
+    text = _read_input(args.file)
+    report = lint(clf, text, title=args.title, allow_mix=_allow(args.allow_mix))
+    if args.format == "json":
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_lint(report))
+    return EXIT_OK if report.passed else EXIT_FAIL
+
+
+def cmd_train(args) -> int:
+    from .data import DEFAULT_DATA_DIR
+    from .encoder import SentenceTransformerEncoder
+    from .persistence import save_model
+    from .train import train
+
+    data = Path(args.data) if args.data else DEFAULT_DATA_DIR
+    encoder = SentenceTransformerEncoder(args.encoder)
+    cache = Path(args.cache) if args.cache else Path(".cache") / "train-embeddings.npz"
+    model, report = train(encoder, data, cache_path=cache, log=lambda m: print(m, file=sys.stderr))
+    manifest = save_model(model, Path(args.out), encoder=encoder.name, training=report)
+    print(f"saved {manifest['model_version']} to {args.out}")
+    return EXIT_OK
+
+
+def cmd_eval(args) -> int:
+    from .data import DEFAULT_DATA_DIR
+    from .evaluate import evaluate, to_markdown, write_report
+
+    clf = _load(args)
+    data = Path(args.data) if args.data else DEFAULT_DATA_DIR
+    report = evaluate(clf, data, split=args.split, log=lambda m: print(m, file=sys.stderr))
+    j, m = write_report(report, Path(args.report_dir))
+    print(to_markdown(report))
+    print(f"wrote {j} and {m}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_split(args) -> int:
+    from .data import DEFAULT_DATA_DIR, load_documents, make_split
+
+    data = Path(args.data) if args.data else DEFAULT_DATA_DIR
+    path = data / "split.json"
+    docs = load_documents(data)
+    existing = json.loads(path.read_text()) if path.exists() and not args.reset else {}
+    ids = {d.id for d in docs}
+    kept = {k: v for k, v in existing.items() if k in ids}
+    fresh = make_split([d for d in docs if d.id not in kept])
+    split = dict(sorted({**kept, **fresh}.items()))
+    path.write_text(json.dumps(split, indent=1) + "\n")
+    counts = {s: list(split.values()).count(s) for s in ("train", "val", "test")}
+    print(f"{path}: {counts} ({len(fresh)} newly assigned)")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="archetype",
+        description="Classify AI/ML job descriptions and resumes into five archetypes.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def model_opt(p):
+        p.add_argument("--model", help="model folder (default: $ARCHETYPE_MODEL or models/default)")
+
+    p = sub.add_parser("classify", help="classify a JD or resume (or a JSONL file of them)")
+    p.add_argument("file", nargs="?", help="a text file, or - for standard input")
+    p.add_argument("--kind", default="auto", help="jd, resume or auto (default)")
+    p.add_argument("--title", help="the job title; only feeds the title_mismatch flag")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--segments", action="store_true", help="with --format json: every segment's reading")
+    p.add_argument("--allow-mix", help="comma-separated archetypes this JD means to blend")
+    p.add_argument("--jsonl", metavar="IN.jsonl", help="classify each line {text, id?, title?, kind?}")
+    p.add_argument("--out", metavar="OUT.jsonl", help="with --jsonl: where to write (default stdout)")
+    model_opt(p)
+    p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("lint", help="check that a JD reads as one archetype (exit 1 if not)")
+    p.add_argument("file", help="the JD as a text file, or - for standard input")
+    p.add_argument("--title", help="the job title")
+    p.add_argument("--allow-mix", help="comma-separated archetypes this JD means to blend")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    model_opt(p)
+    p.set_defaults(func=cmd_lint)
+
+    p = sub.add_parser("train", help="train a model from training_data/")
+    p.add_argument("--data", help="training data folder (default: training_data/)")
+    p.add_argument("--out", default="models/default", help="where to save the model")
+    p.add_argument("--encoder", help="sentence-transformers model name or folder (default: bundled all-MiniLM-L6-v2, or $ARCHETYPE_ENCODER)")
+    p.add_argument("--cache", help="embedding cache file (default .cache/train-embeddings.npz)")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("eval", help="evaluate on the test split beside two baselines")
+    model_opt(p)
+    p.add_argument("--data", help="training data folder (default: training_data/)")
+    p.add_argument("--split", choices=["val", "test"], default="test")
+    p.add_argument("--report-dir", default="reports", help="where eval.json and eval.md go")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("split", help="assign new documents to train/val/test (existing ones keep theirs)")
+    p.add_argument("--data", help="training data folder (default: training_data/)")
+    p.add_argument("--reset", action="store_true", help="re-draw the whole split")
+    p.set_defaults(func=cmd_split)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        return args.func(args)
+    except InputError as exc:
+        _err(str(exc))
+        return EXIT_BAD_INPUT
+    except ModelError as exc:
+        _err(str(exc))
+        return EXIT_MODEL
+    except ArchetypeError as exc:
+        _err(str(exc))
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

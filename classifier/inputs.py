@@ -1,0 +1,98 @@
+"""Checks every document passes before it is classified, and byte decoding for files and stdin.
+
+Each check raises a specific :class:`~classifier.errors.InputError` whose message names the problem.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .errors import BinaryInputError, EmptyTextError, TextTooLargeError, UnsupportedLanguageError
+
+DEFAULT_MAX_CHARS = 200_000  # about 30,000 words: far above any real JD or resume
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_EN = frozenset(
+    "the and of to a in for with on as is are be you we our your will or at by from an this that "
+    "have has it its who what how into across using work team experience years".split()
+)
+# Function words of other common languages: a document dominated by these is not English.
+_OTHER = frozenset(
+    # Spanish, Portuguese, French, German, Italian, Dutch
+    "el la los las del que y en con para una por es como se su sus nos "
+    "os das dos não uma com são "
+    "le les des est une pour avec dans nous vous sur qui du au aux "
+    "der die das und ist mit für ein eine wir sie auf bei von zu den dem nicht "
+    "il di che per una sono gli della delle nel "
+    "het een van en zijn wij voor op met niet".split()
+)
+
+
+def decode_bytes(data: bytes, *, source: str = "input") -> str:
+    """Decode bytes as UTF-8 (BOM allowed), falling back to Windows-1252; refuse binary data."""
+    if b"\x00" in data[:65536]:
+        raise BinaryInputError(f"{source} looks like binary data (it contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise BinaryInputError(
+            f"{source} is neither UTF-8 nor Windows-1252 text (undecodable byte at {exc.start})"
+        ) from None
+    check_not_binary(text, source=source)
+    return text
+
+
+def check_not_binary(text: str, *, source: str = "input") -> None:
+    sample = text[:20000]
+    if not sample:
+        return
+    control = sum(
+        1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cs") and ch not in "\n\r\t\f"
+    )
+    if "\x00" in sample or control / len(sample) > 0.02:
+        raise BinaryInputError(
+            f"{source} looks like binary data ({control} control characters in the first "
+            f"{len(sample)}), not text"
+        )
+
+
+def check_text(text: object, *, max_chars: int = DEFAULT_MAX_CHARS, source: str = "text") -> str:
+    """Return ``text`` if it can be classified, else raise an InputError naming the problem."""
+    if not isinstance(text, str):
+        raise EmptyTextError(f"{source} must be a string, got {type(text).__name__}")
+    if not text.strip():
+        raise EmptyTextError(f"{source} is empty or only whitespace")
+    if len(text) > max_chars:
+        raise TextTooLargeError(
+            f"{source} has {len(text):,} characters; the limit is {max_chars:,} "
+            "(split the file or raise the limit)"
+        )
+    check_not_binary(text, source=source)
+    check_language(text, source=source)
+    return text
+
+
+def check_language(text: str, *, source: str = "text") -> None:
+    """Refuse text that is clearly not English; the model was trained on English only."""
+    sample = text[:20000]
+    words = _WORD.findall(sample.lower())
+    if not words:
+        raise EmptyTextError(f"{source} has no words to classify")
+    latin = sum(1 for w in words if w.isascii() or all("a" <= c <= "z" or c in "àâäçéèêëîïôöùûüñáíóúãõß" for c in w))
+    if len(words) >= 8 and latin / len(words) < 0.5:
+        raise UnsupportedLanguageError(
+            f"{source} appears not to be English ({len(words) - latin} of {len(words)} words are in "
+            "a non-Latin script); the model reads English only"
+        )
+    english = sum(1 for w in words if w in _EN)
+    other = sum(1 for w in words if w in _OTHER and w not in _EN)
+    if other >= 6 and other > 2 * english:
+        raise UnsupportedLanguageError(
+            f"{source} appears not to be English ({other} function words of another language, "
+            f"{english} English ones); the model reads English only"
+        )

@@ -1,0 +1,258 @@
+"""The public entry point: segment, embed, read, and explain one or many documents.
+
+>>> clf = Classifier.load()                                    # doctest: +SKIP
+>>> clf.classify("We want first-author NeurIPS papers ...").archetype   # doctest: +SKIP
+'research_scientist'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .encoder import CachedEncoder, Encoder, SentenceTransformerEncoder
+from .errors import InputError, InvalidKindError
+from .inputs import DEFAULT_MAX_CHARS, check_text
+from .kind import Kind, detect_kind, parse_kind
+from .mixing import is_mixed
+from .model import OUTCOME_NAMES, ArchetypeModel, DocumentReading
+from .results import Classification, Evidence, SegmentReading
+from .segment import Segment, segment_text
+from .taxonomy import ARCHETYPES, NEUTRAL, OUTCOMES, SEGMENT_CLASSES, Label, title_labels
+
+EVIDENCE_PER_OUTCOME = 5
+
+
+def parse_allow_mix(values: Iterable[str]) -> frozenset[Label]:
+    """Archetype ids a JD means to blend; an unknown id is an InputError naming it."""
+    allowed = set()
+    for value in values:
+        try:
+            label = Label(str(value).strip())
+        except ValueError:
+            label = None
+        if label is None or label is Label.OUT_OF_SCOPE:
+            names = ", ".join(a.value for a in ARCHETYPES)
+            raise InvalidKindError(f"allow_mix: unknown archetype {value!r}; expected: {names}")
+        allowed.add(label)
+    return frozenset(allowed)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input: its text, and optionally a title, a kind and a caller's id."""
+
+    text: str
+    title: str | None = None
+    kind: str | Kind | None = None
+    id: str | None = None
+
+
+def default_model_dir() -> Path:
+    """$ARCHETYPE_MODEL, else ``models/default`` in the project checkout."""
+    env = os.environ.get("ARCHETYPE_MODEL")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "models" / "default"
+
+
+class Classifier:
+    """An encoder composed with a trained :class:`ArchetypeModel`."""
+
+    def __init__(
+        self,
+        model: ArchetypeModel,
+        encoder: Encoder,
+        *,
+        model_version: str = "unversioned",
+        mode: str = "standard",
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> None:
+        self.model = model
+        self.encoder = encoder if isinstance(encoder, CachedEncoder) else CachedEncoder(encoder)
+        self.model_version = model_version
+        self.mode = mode
+        self.max_chars = max_chars
+
+    @classmethod
+    def load(
+        cls,
+        path: str | Path | None = None,
+        *,
+        encoder: Encoder | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> Classifier:
+        """Load a saved model (default: :func:`default_model_dir`) and its encoder."""
+        from .persistence import load_model
+
+        model, manifest = load_model(Path(path) if path else default_model_dir())
+        enc = encoder or SentenceTransformerEncoder(manifest["encoder"])
+        return cls(
+            model, enc, model_version=manifest["model_version"], max_chars=max_chars
+        )
+
+    # -- classification ---------------------------------------------------------------------
+    def classify(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        kind: str | Kind | None = None,
+        allow_mix: Iterable[str] = (),
+    ) -> Classification:
+        """Classify one document. Raises an InputError subclass for text it cannot read."""
+        return self.classify_many([Document(text, title, kind)], allow_mix=allow_mix)[0]
+
+    def classify_many(
+        self, documents: Sequence[Document], *, allow_mix: Iterable[str] = ()
+    ) -> list[Classification]:
+        """Classify several documents, encoding their segments together (faster than one by one).
+
+        Every document is checked first; the first bad one raises. Callers that must not stop
+        on a bad row (bulk runs, batch endpoints) check rows themselves with :meth:`prepare`.
+        """
+        results = self.classify_batch(documents, allow_mix=allow_mix)
+        for result in results:
+            if isinstance(result, InputError):
+                raise result
+        return results  # type: ignore[return-value]
+
+    def classify_batch(
+        self, documents: Sequence[Document], *, allow_mix: Iterable[str] = ()
+    ) -> list[Classification | InputError]:
+        """Like :meth:`classify_many`, but a bad document yields its InputError in its place
+        instead of stopping the batch: one result per input, in order, nothing dropped."""
+        allow = parse_allow_mix(allow_mix)
+        prepared: list[tuple[Document, list[Segment]] | InputError] = []
+        for doc in documents:
+            try:
+                prepared.append(self.prepare(doc))
+            except InputError as exc:
+                prepared.append(exc)
+        texts = [s.text for p in prepared if not isinstance(p, InputError) for s in p[1]]
+        embeddings = self.encoder.encode(texts)
+        out: list[Classification | InputError] = []
+        pos = 0
+        for p in prepared:
+            if isinstance(p, InputError):
+                out.append(p)
+                continue
+            doc, segments = p
+            emb = embeddings[pos : pos + len(segments)]
+            pos += len(segments)
+            out.append(self._explain(doc, doc.kind or Kind.JD, segments, emb, allow))
+        return out
+
+    def prepare(self, doc: Document) -> tuple[Document, list[Segment]]:
+        """Validate a document, settle its kind, and segment it (raises InputError)."""
+        text = check_text(doc.text, max_chars=self.max_chars)
+        kind = parse_kind(doc.kind)
+        if kind is Kind.AUTO:
+            kind = detect_kind(text)
+        segments = segment_text(text)
+        return Document(text, doc.title, kind, doc.id), segments
+
+    # -- explanation ------------------------------------------------------------------------
+    def _explain(
+        self,
+        doc: Document,
+        kind: Kind | str,
+        segments: list[Segment],
+        embeddings: np.ndarray,
+        allow: frozenset[Label],
+    ) -> Classification:
+        n_words = np.array([len(s.text.split()) for s in segments], dtype=float)
+        headings = np.array([s.heading for s in segments], dtype=bool)
+        reading = self.model.read(embeddings, n_words, headings)
+        probs = reading.probabilities
+        order = np.argsort(-probs)
+        verdict = OUTCOMES[int(order[0])]
+        confidence = float(probs[order[0]])
+        margin = float(probs[order[0]] - probs[order[1]])
+        share = {label: float(reading.shares[i]) for i, label in enumerate(OUTCOMES)}
+        votes = self._votes(reading)
+        mixed, mixed_with, ratio = is_mixed(share, verdict, votes, self.model.mix_rule, allow)
+
+        reasons = []
+        rule = self.model.review_rule
+        if confidence < rule.min_confidence:
+            reasons.append(f"confidence {confidence:.2f} is below {rule.min_confidence}")
+        if margin < rule.min_margin:
+            second = OUTCOMES[int(order[1])].value
+            reasons.append(f"near tie with {second} (margin {margin:.2f} < {rule.min_margin})")
+        if float(reading.weights.sum()) < 0.5:
+            reasons.append("almost no role-bearing content (only neutral text or headings)")
+
+        named = title_labels(doc.title)
+        return Classification(
+            archetype=verdict.value,
+            confidence=round(confidence, 4),
+            probabilities={OUTCOME_NAMES[i]: round(float(p), 4) for i, p in enumerate(probs)},
+            mixed=mixed,
+            mixed_with=mixed_with.value if mixed_with else None,
+            mix_ratio=round(ratio, 4),
+            shares={label.value: round(v, 4) for label, v in share.items()},
+            evidence=self._evidence(segments, reading),
+            needs_review=bool(reasons),
+            review_reasons=reasons,
+            kind=str(kind.value if isinstance(kind, Kind) else kind),
+            title=doc.title,
+            title_labels=sorted(label.value for label in named),
+            title_mismatch=bool(named) and verdict not in named,
+            model_version=self.model_version,
+            mode=self.mode,
+            segments=self._readings(segments, reading),
+        )
+
+    @staticmethod
+    def _votes(reading: DocumentReading) -> dict[Label, int]:
+        """How many clearly role-bearing segments lean to each archetype."""
+        votes: dict[Label, int] = {}
+        for probs, weight in zip(reading.segment_probs, reading.weights, strict=True):
+            if weight <= 0 or probs[SEGMENT_CLASSES.index(NEUTRAL)] > 0.5:
+                continue
+            best = SEGMENT_CLASSES[int(np.argmax(probs))]
+            if best != NEUTRAL:
+                votes[Label(best)] = votes.get(Label(best), 0) + 1
+        return votes
+
+    @staticmethod
+    def _readings(segments: list[Segment], reading: DocumentReading) -> list[SegmentReading]:
+        out = []
+        for seg, probs, weight in zip(segments, reading.segment_probs, reading.weights, strict=True):
+            best = int(np.argmax(probs))
+            label = NEUTRAL if seg.heading else SEGMENT_CLASSES[best]
+            out.append(
+                SegmentReading(
+                    seg.text, seg.start, seg.end, label, round(float(probs[best]), 4),
+                    round(float(weight), 4), seg.heading,
+                )
+            )
+        return out
+
+    @staticmethod
+    def _evidence(segments: list[Segment], reading: DocumentReading) -> dict[str, list[Evidence]]:
+        evidence: dict[str, list[Evidence]] = {}
+        for label in OUTCOMES:
+            col = SEGMENT_CLASSES.index(label.value)
+            scored = []
+            for seg, probs, weight in zip(
+                segments, reading.segment_probs, reading.weights, strict=True
+            ):
+                if weight <= 0 or int(np.argmax(probs)) != col:
+                    continue
+                scored.append((float(weight * probs[col]), seg, float(probs[col])))
+            scored.sort(key=lambda t: -t[0])
+            if scored:
+                evidence[label.value] = [
+                    Evidence(seg.text, seg.start, seg.end, label.value, round(p, 4))
+                    for _, seg, p in scored[:EVIDENCE_PER_OUTCOME]
+                ]
+        return evidence
+
+
+__all__ = ["ARCHETYPES", "Classifier", "Document", "default_model_dir"]

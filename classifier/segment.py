@@ -1,0 +1,155 @@
+"""Split a JD or resume into segments (headings, bullets, sentences) with offsets into the input.
+
+HTML remnants and markdown are tolerated: offsets always point into the text exactly as given, and
+each segment's ``text`` is the cleaned reading of that span (tags dropped, entities decoded, bullet
+markers and emphasis removed). Long sentences are cut into chunks the encoder can read whole.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+MAX_SEGMENT_WORDS = 90  # all-MiniLM-L6-v2 reads 256 word pieces; 90 words stay well inside it
+
+# Block separators: line breaks and block-level HTML tags.
+_BLOCK_SEP = re.compile(
+    r"\r?\n|\r|<\s*br\s*/?\s*>|<\s*/?\s*(?:p|div|li|ul|ol|h[1-6]|tr|td|th|table|section|article"
+    r"|header|footer|blockquote|pre)\b[^>]*>",
+    re.IGNORECASE,
+)
+_HEADING_TAG = re.compile(r"<\s*h[1-6]\b", re.IGNORECASE)
+# Sentence ends: . ! ? followed by space and an upper-case letter, digit, quote or bracket.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[])")
+# Inline bullets some exports flatten onto one line: "• a • b".
+_INLINE_BULLET = re.compile(r"\s+[•·▪●◦]\s+")
+_LEAD = re.compile(r"^(?:\s|[-*+•·▪●◦>#]|&(?:bull|middot|nbsp);|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))+")
+_TAG = re.compile(r"<[^>]{0,300}>")
+_EMPHASIS = re.compile(r"(\*\*|__|`|~~)")
+_SPACE = re.compile(r"\s+")
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_HEADING_WORDS = re.compile(
+    r"^(about( (us|you|the (role|team|job|company)))?|the role|the team|role|overview|summary|"
+    r"responsibilities|key responsibilities|duties|requirements|qualifications|minimum "
+    r"qualifications|preferred qualifications|basic qualifications|nice to have|bonus( points)?|"
+    r"what you('ll| will) do|what you('ll| will) bring|what we('re| are) looking for|who you are|"
+    r"you have|you are|benefits|perks|compensation|why join( us)?|how to apply|skills|"
+    r"technical skills|experience|work experience|professional experience|education|"
+    r"publications|selected publications|projects|awards|certifications|contact|interests|"
+    r"languages)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of the input: ``input[start:end]`` is its raw span, ``text`` its cleaned reading."""
+
+    text: str
+    start: int
+    end: int
+    heading: bool = False
+
+
+def clean(raw: str) -> str:
+    """The plain reading of a raw span: no tags, decoded entities, no emphasis, single spaces."""
+    text = html.unescape(_TAG.sub(" ", raw))
+    text = _EMPHASIS.sub("", text)
+    text = _LEAD.sub("", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def _is_heading(raw: str, cleaned: str, tagged: bool) -> bool:
+    words = cleaned.split()
+    if not words or len(words) > 8:
+        return False
+    if tagged or raw.lstrip().startswith("#"):
+        return True
+    if _HEADING_WORDS.match(cleaned):
+        return True
+    if cleaned.endswith(":") and len(words) <= 6:
+        return True
+    letters = [c for c in cleaned if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters) and len(words) <= 6
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) past surrounding space, bullet markers and dangling tags."""
+    piece = text[start:end]
+    lead = _LEAD.match(piece)
+    offset = lead.end() if lead else 0
+    while True:  # leading tags such as <strong> that are not separators
+        m = re.match(r"\s*<[^>]{0,300}>\s*", piece[offset:])
+        if not m or not m.group(0):
+            break
+        offset += m.end()
+    stripped = piece[offset:].rstrip()
+    while stripped.endswith(">"):
+        m = re.search(r"<[^<>]{0,300}>\s*$", stripped)
+        if not m:
+            break
+        stripped = stripped[: m.start()].rstrip()
+    return start + offset, start + offset + len(stripped)
+
+
+def _chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut an over-long span at word boundaries into pieces of at most MAX_SEGMENT_WORDS words."""
+    spans = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    if len(spans) <= MAX_SEGMENT_WORDS:
+        return [(start, end)]
+    out = []
+    for i in range(0, len(spans), MAX_SEGMENT_WORDS):
+        group = spans[i : i + MAX_SEGMENT_WORDS]
+        out.append((group[0][0], group[-1][1]))
+    return out
+
+
+def _blocks(text: str) -> list[tuple[int, int, bool]]:
+    blocks = []
+    pos = 0
+    heading_next = False
+    for sep in _BLOCK_SEP.finditer(text):
+        blocks.append((pos, sep.start(), heading_next))
+        heading_next = bool(_HEADING_TAG.match(sep.group(0)))
+        pos = sep.end()
+    blocks.append((pos, len(text), heading_next))
+    return blocks
+
+
+def segment_text(text: str) -> list[Segment]:
+    """Split ``text`` into segments in reading order.
+
+    >>> [s.text for s in segment_text("## About\\n- Train models. Ship them.")]
+    ['About', 'Train models.', 'Ship them.']
+    """
+    segments: list[Segment] = []
+    for b_start, b_end, tagged in _blocks(text):
+        if b_start >= b_end:
+            continue
+        block = text[b_start:b_end]
+        pieces: list[tuple[int, int]] = []
+        cut = 0
+        for m in _INLINE_BULLET.finditer(block):
+            pieces.append((b_start + cut, b_start + m.start()))
+            cut = m.end()
+        pieces.append((b_start + cut, b_end))
+        for p_start, p_end in pieces:
+            s_pos = p_start
+            bounds = []
+            for m in _SENTENCE_END.finditer(text, p_start, p_end):
+                bounds.append((s_pos, m.start()))
+                s_pos = m.end()
+            bounds.append((s_pos, p_end))
+            for s_start, s_end in bounds:
+                t_start, t_end = _trim(text, s_start, s_end)
+                if t_end <= t_start:
+                    continue
+                for c_start, c_end in _chunks(text, t_start, t_end):
+                    raw = text[c_start:c_end]
+                    cleaned = clean(raw)
+                    if not _LETTER.search(cleaned):
+                        continue
+                    heading = len(bounds) == 1 and _is_heading(raw, cleaned, tagged)
+                    segments.append(Segment(cleaned, c_start, c_end, heading))
+    return segments
