@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install model eval bench lint clean
+.PHONY: run test install model eval bench lint clean browser
 
 # Create the virtual environment and install the project. torch is pinned to the CPU build that
 # these machines carry locally; an unpinned torch would pull a multi-GB CUDA build.
@@ -29,9 +29,15 @@ $(MODEL)/manifest.json: $(BIN)/.installed $(DATA)
 model: $(MODEL)/manifest.json
 
 run: model
-	$(BIN)/archetype classify classifier/examples/mixed_jd.txt --title "Machine Learning Engineer"
+	$(BIN)/archetype serve
 
-test: model
+# The page test drives Debian's chromium; install it when we can (root), else that test skips.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "chromium not installed: the page test will be skipped"
+
+test: model browser
 	$(BIN)/python -m pytest -q
 
 eval: model

@@ -201,6 +201,26 @@ def cmd_split(args) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args) -> int:
+    try:
+        import uvicorn
+
+        from service import Settings, create_app
+    except ImportError as exc:  # pragma: no cover
+        raise ArchetypeError(f"the service needs its extras installed: {exc}") from None
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port), ("model", args.model)) if v}
+    settings = Settings(**overrides)
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from .persistence import read_manifest
+    from .pipeline import default_model_dir
+
+    read_manifest(default_model_dir() if not settings.model else Path(settings.model))  # fail fast
+    print(f"archetype: serving on http://{settings.host}:{settings.port}/ (docs at /docs)", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                log_level=settings.log_level.lower())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archetype",
@@ -245,6 +265,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", choices=["val", "test"], default="test")
     p.add_argument("--report-dir", default="reports", help="where eval.json and eval.md go")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="start the HTTP service and the lint page")
+    p.add_argument("--host", help="default 127.0.0.1 or $ARCHETYPE_HOST")
+    p.add_argument("--port", type=int, help="default 8000 or $ARCHETYPE_PORT")
+    model_opt(p)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("split", help="assign new documents to train/val/test (existing ones keep theirs)")
     p.add_argument("--data", help="training data folder (default: training_data/)")

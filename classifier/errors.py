@@ -29,6 +29,10 @@ class UnsupportedLanguageError(InputError):
     code = "unsupported_language"
 
 
+class UnsupportedFormatError(InputError):
+    code = "unsupported_file_type"
+
+
 class InvalidKindError(InputError):
     code = "invalid_kind"
 

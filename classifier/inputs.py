@@ -83,11 +83,12 @@ def check_language(text: str, *, source: str = "text") -> None:
     words = _WORD.findall(sample.lower())
     if not words:
         raise EmptyTextError(f"{source} has no words to classify")
-    latin = sum(1 for w in words if w.isascii() or all("a" <= c <= "z" or c in "àâäçéèêëîïôöùûüñáíóúãõß" for c in w))
-    if len(words) >= 8 and latin / len(words) < 0.5:
+    letters = [c for c in sample if c.isalpha()]
+    foreign = sum(1 for c in letters if ord(c) > 0x024F)  # beyond the Latin blocks
+    if len(letters) >= 20 and foreign / len(letters) > 0.5:
         raise UnsupportedLanguageError(
-            f"{source} appears not to be English ({len(words) - latin} of {len(words)} words are in "
-            "a non-Latin script); the model reads English only"
+            f"{source} appears not to be English ({foreign} of {len(letters)} letters are in a "
+            "non-Latin script); the model reads English only"
         )
     english = sum(1 for w in words if w in _EN)
     other = sum(1 for w in words if w in _OTHER and w not in _EN)

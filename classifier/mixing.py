@@ -3,7 +3,7 @@
 Pure numpy over segment probabilities, so it can be tested without an encoder.
 
 Every non-heading segment ``i`` has probabilities ``P[i]`` over the segment classes (the six
-outcomes plus ``neutral``). Its role weight is ``1 - P[i, neutral]`` times a length factor (a long
+outcomes plus ``neutral``). Its role weight is ``1 - P[i, neutral]`` (above a floor) times a length factor (a long
 responsibility counts more than a three-word fragment). Its outcome distribution is ``P[i, outcomes]``
 renormalised and sharpened by ``gamma`` (gamma > 1 moves it toward the segment's top outcome).
 A document's shares are the role-weighted mean of those distributions: the fraction of its
@@ -34,8 +34,16 @@ def length_factor(n_words: np.ndarray) -> np.ndarray:
     return np.sqrt(np.clip(n_words, 1, 40) / 40.0)
 
 
+ROLE_FLOOR = 0.15  # a segment at most this role-bearing (p(neutral) >= 0.85) counts for nothing
+
+
 def role_weights(probs: np.ndarray, n_words: np.ndarray, neutral_col: int) -> np.ndarray:
-    return (1.0 - probs[:, neutral_col]) * length_factor(n_words)
+    """How much each segment counts: its role-bearing probability above a floor, times length.
+
+    The floor matters: twenty boilerplate lines each 2% role-bearing would otherwise add up to
+    the weight of a real responsibility and dilute the shares."""
+    role = np.clip((1.0 - probs[:, neutral_col] - ROLE_FLOOR) / (1.0 - ROLE_FLOOR), 0.0, 1.0)
+    return role * length_factor(n_words)
 
 
 def outcome_distributions(probs: np.ndarray, outcome_cols: list[int], gamma: float) -> np.ndarray:

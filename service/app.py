@@ -1,0 +1,148 @@
+"""``create_app(settings)`` assembles the service; the model loads once, in lifespan.
+
+Requests pass a small gate before any body is parsed (API key, content type, declared size), so a
+bad request is answered cheaply and the same way on every endpoint. Classification runs in worker
+threads, so health checks answer while a long document is being read. Logs hold sizes, timings and
+verdicts, never document text.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from classifier import Classifier
+from classifier.errors import ArchetypeError, InputError, TextTooLargeError, UnsupportedFormatError
+
+from .routes import api, pages
+from .settings import Settings
+
+log = logging.getLogger("archetype.service")
+STATIC = Path(__file__).resolve().parent / "static"
+JSON_ENDPOINTS = {"/v1/classify", "/v1/classify/batch", "/v1/lint"}
+UPLOAD_ENDPOINTS = {"/v1/classify/file"}
+
+
+def error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status, headers=headers)
+
+
+def create_app(settings: Settings | None = None, *, classifier: Classifier | None = None) -> FastAPI:
+    """Build the app. Pass ``classifier`` to serve an already-loaded one (tests, embedding)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        clf = classifier
+        if clf is None:
+            started = time.perf_counter()
+            clf = Classifier.load(settings.model, max_chars=settings.max_chars)  # ModelError stops start-up
+            clf.classify("Warm-up: train and deploy machine learning models.")  # load weights now
+            log.info("model %s loaded in %.1fs", clf.model_version, time.perf_counter() - started)
+        clf.max_chars = settings.max_chars
+        app.state.classifier = clf
+        app.state.limiter = anyio.CapacityLimiter(max(1, settings.workers))
+        yield
+        app.state.classifier = None
+
+    app = FastAPI(
+        title="archetype",
+        version="0.1.0",
+        description="Classify AI/ML job descriptions and resumes into five archetypes; lint JDs "
+        "that mix two. Send `Authorization: Bearer <key>` to /v1 when the server has an API key.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.classifier = None
+
+    @app.middleware("http")
+    async def gate(request: Request, call_next):
+        started = time.perf_counter()
+        path = request.url.path
+        response = None
+        if path.startswith("/v1/") and request.method == "POST":
+            response = _check(request, settings, path)
+        if response is None:
+            response = await call_next(request)
+        log.info(
+            "%s %s %s %sB %.0fms", request.method, path, response.status_code,
+            request.headers.get("content-length", "-"), 1000 * (time.perf_counter() - started),
+        )
+        return response
+
+    if settings.api_key:
+        @app.middleware("http")
+        async def auth(request: Request, call_next):
+            if request.url.path.startswith("/v1/"):
+                header = request.headers.get("authorization", "")
+                scheme, _, token = header.partition(" ")
+                if scheme.lower() != "bearer" or not secrets.compare_digest(
+                    token.encode(), settings.api_key.encode()
+                ):
+                    return error(401, "unauthorized", "missing or wrong API key: send "
+                                 "'Authorization: Bearer <key>'", {"WWW-Authenticate": "Bearer"})
+            return await call_next(request)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return error(422, "malformed_json", "the request body is not valid JSON")
+        parts = []
+        for e in errors[:5]:
+            where = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
+            parts.append(f"{where or 'body'}: {e.get('msg')}")
+        return error(422, "invalid_request", "; ".join(parts))
+
+    @app.exception_handler(TextTooLargeError)
+    async def too_large(request: Request, exc: TextTooLargeError):
+        return error(413, exc.code, str(exc))
+
+    @app.exception_handler(UnsupportedFormatError)
+    async def unsupported(request: Request, exc: UnsupportedFormatError):
+        return error(415, exc.code, str(exc))
+
+    @app.exception_handler(InputError)
+    async def bad_input(request: Request, exc: InputError):
+        return error(422, exc.code, str(exc))
+
+    @app.exception_handler(ArchetypeError)
+    async def failure(request: Request, exc: ArchetypeError):
+        return error(500, "internal", str(exc))
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def _check(request: Request, settings: Settings, path: str) -> JSONResponse | None:
+    """Content type and declared size, before the body is read."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    length = request.headers.get("content-length")
+    if path in JSON_ENDPOINTS:
+        if ctype != "application/json":
+            return error(415, "unsupported_media_type",
+                         f"send the body as application/json, not {ctype or 'no content type'}")
+        # JSON escaping can at most ~6x a text; batch bodies carry up to max_batch texts.
+        factor = settings.max_batch if path.endswith("/batch") else 1
+        limit = 6 * settings.max_chars * factor + 65536
+    elif path in UPLOAD_ENDPOINTS:
+        if ctype != "multipart/form-data":
+            return error(415, "unsupported_media_type",
+                         f"upload the file as multipart/form-data, not {ctype or 'no content type'}")
+        limit = settings.max_upload_bytes + 65536
+    else:
+        return None
+    if length and length.isdigit() and int(length) > limit:
+        return error(413, "body_too_large", f"request body is {int(length):,} bytes; the limit is {limit:,}")
+    return None

@@ -1,0 +1,168 @@
+"""/v1: classify, batch, lint, file upload, taxonomy. Each handler adapts the library's API."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from functools import partial
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import JSONResponse
+
+from classifier import TAXONOMY, Classifier, Document, Label
+from classifier.errors import InputError, TextTooLargeError
+from classifier.lint import LintReport, lint
+from classifier.readers import extract_text
+
+from ..schemas import (
+    ArchetypeOut,
+    BatchItemOut,
+    BatchOut,
+    BatchRequest,
+    ClassificationOut,
+    ClassifyRequest,
+    ErrorBody,
+    ErrorOut,
+    KindName,
+    LintOut,
+    LintRequest,
+    MixOut,
+)
+from ..settings import Settings
+
+log = logging.getLogger("archetype.service")
+router = APIRouter(prefix="/v1", tags=["v1"])
+ERRORS = {
+    401: {"model": ErrorOut, "description": "missing or wrong API key"},
+    413: {"model": ErrorOut, "description": "text, batch or file over its limit"},
+    415: {"model": ErrorOut, "description": "wrong content type"},
+    422: {"model": ErrorOut, "description": "empty, binary, non-English or malformed input"},
+}
+
+
+def get_classifier(request: Request) -> Classifier:
+    return request.app.state.classifier
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+ClassifierDep = Annotated[Classifier, Depends(get_classifier)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def run(request: Request, fn, *args, **kwargs):
+    """Run CPU-bound work in a worker thread so the event loop stays free."""
+    return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), limiter=request.app.state.limiter)
+
+
+def _log(kind: str, result, n_chars: int) -> None:
+    log.info("%s chars=%d verdict=%s conf=%.2f mixed=%s", kind, n_chars, result.archetype,
+             result.confidence, result.mixed)
+
+
+@router.post("/classify", response_model=ClassificationOut, responses=ERRORS)
+async def classify(body: ClassifyRequest, request: Request, clf: ClassifierDep) -> ClassificationOut:
+    """Classify one JD or resume."""
+    result = await run(request, clf.classify, body.text, title=body.title, kind=body.kind)
+    _log("classify", result, len(body.text))
+    return ClassificationOut(**result.to_dict())
+
+
+@router.post("/classify/batch", response_model=BatchOut, responses=ERRORS)
+async def classify_batch(
+    body: BatchRequest, request: Request, clf: ClassifierDep, settings: SettingsDep
+):
+    """Classify up to ``ARCHETYPE_MAX_BATCH`` documents (default 64); results in input order.
+
+    A bad document gets an error in its place; the others are still classified."""
+    n = len(body.documents)
+    if n > settings.max_batch:
+        return JSONResponse(
+            {"error": {"code": "batch_too_large",
+                       "message": f"{n} documents in one batch; the limit is {settings.max_batch}"}},
+            413,
+        )
+    docs = [Document(d.text, d.title, d.kind, d.id) for d in body.documents]
+    results = await run(request, clf.classify_batch, docs)
+    items = []
+    for i, (doc, res) in enumerate(zip(body.documents, results, strict=True)):
+        if isinstance(res, InputError):
+            items.append(BatchItemOut(index=i, id=doc.id, error=ErrorBody(code=res.code, message=str(res))))
+        else:
+            items.append(BatchItemOut(index=i, id=doc.id, result=ClassificationOut(**res.to_dict())))
+    log.info("batch n=%d errors=%d", n, sum(1 for r in results if isinstance(r, InputError)))
+    return BatchOut(results=items)
+
+
+@router.post("/lint", response_model=LintOut, responses=ERRORS)
+async def lint_jd(body: LintRequest, request: Request, clf: ClassifierDep) -> LintOut:
+    """Lint a JD before posting: one archetype or a blend, and which sentences to cut or move."""
+    report: LintReport = await run(request, lint, clf, body.text, title=body.title,
+                                   allow_mix=tuple(body.allow_mix))
+    _log("lint", report.classification, len(body.text))
+    return to_lint_out(report)
+
+
+@router.post("/classify/file", response_model=ClassificationOut, responses=ERRORS)
+async def classify_file(
+    request: Request,
+    clf: ClassifierDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File(description="PDF, DOCX, HTML or TXT")],
+    title: Annotated[str | None, Form()] = None,
+    kind: Annotated[KindName, Form()] = "auto",
+) -> ClassificationOut:
+    """Classify an uploaded resume or JD, as an ATS webhook sends it."""
+    data = await file.read(settings.max_upload_bytes + 1)
+    if len(data) > settings.max_upload_bytes:
+        raise TextTooLargeError(
+            f"{file.filename}: the file is over the {settings.max_upload_bytes:,}-byte upload limit"
+        )
+    text = await run(request, extract_text, data, file.filename, file.content_type)
+    result = await run(request, clf.classify, text, title=title, kind=kind)
+    _log("file", result, len(text))
+    return ClassificationOut(**result.to_dict())
+
+
+@router.get("/archetypes", response_model=list[ArchetypeOut])
+async def archetypes() -> list[ArchetypeOut]:
+    """The taxonomy: the five archetypes and out_of_scope, with descriptions."""
+    return [
+        ArchetypeOut(id=label.value, name=i.name, summary=i.summary, evidence=i.evidence, colour=i.colour)
+        for label, i in TAXONOMY.items()
+    ]
+
+
+def to_lint_out(report: LintReport) -> LintOut:
+    mix = None
+    if report.mixed and report.mixed_with:
+        mix = MixOut(
+            primary=report.verdict,
+            secondary=report.mixed_with,
+            primary_share=report.shares[report.verdict],
+            secondary_share=report.shares[report.mixed_with],
+        )
+    data = report.to_dict()
+    return LintOut(
+        verdict=report.verdict,
+        confidence=report.confidence,
+        passed=report.passed,
+        summary=report.summary,
+        out_of_scope=report.out_of_scope,
+        mixed=report.mixed,
+        mix=mix,
+        shares=report.shares,
+        findings=data["findings"],
+        suggestions=data["suggestions"],
+        title_mismatch=data["title"],
+        needs_review=report.needs_review,
+        segments=[asdict(s) for s in report.classification.segments],
+        model_version=report.model_version,
+    )
+
+
+__all__ = ["router", "Label"]

@@ -1,0 +1,20 @@
+"""Service settings, from environment variables prefixed ARCHETYPE_ (defaults work as they are)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ARCHETYPE_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    model: str | None = Field(None, description="model folder; default models/default")
+    max_chars: int = Field(200_000, description="largest document, in characters (413 above it)")
+    max_batch: int = Field(64, description="most documents in one /v1/classify/batch call")
+    max_upload_bytes: int = Field(10 * 1024 * 1024, description="largest uploaded file")
+    api_key: str | None = Field(None, description="when set, /v1 calls need 'Authorization: Bearer <key>'")
+    workers: int = Field(2, description="classifications run at once, off the event loop")
+    log_level: str = "info"

@@ -1,0 +1,120 @@
+"""The `archetype` command, run in-process through main() and once as a real subprocess."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from classifier import cli
+
+from .texts import INFRA_JD, MIXED_JD, ML_JD, NURSE_JD
+
+
+@pytest.fixture(autouse=True)
+def _shared_classifier(monkeypatch, _classifier):
+    # Load the model once for all CLI tests instead of once per command.
+    monkeypatch.setattr(cli, "_load", lambda args: _classifier)
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_classify_text_and_json(tmp_path, capsys):
+    f = tmp_path / "jd.txt"
+    f.write_text(ML_JD)
+    code, out, _ = run(capsys, "classify", str(f))
+    assert code == 0 and "archetype: ml_engineer" in out
+    code, out, _ = run(capsys, "classify", str(f), "--format", "json", "--title", "Frontend Engineer")
+    data = json.loads(out)
+    assert code == 0 and data["archetype"] == "ml_engineer" and data["title_mismatch"] is True
+
+
+def test_classify_stdin(monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(INFRA_JD.encode())))
+    code, out, _ = run(capsys, "classify", "-", "--format", "json")
+    assert code == 0 and json.loads(out)["archetype"] == "ml_infra_engineer"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\n  ", "empty"),
+        (b"\x00\x01\x02binary\x00", "binary"),
+        ("Buscamos una persona ingeniera de datos para la empresa con experiencia en los modelos y "
+         "en la nube, que trabaje con nosotros en el equipo de la oficina.".encode(), "not to be English"),
+        (b"word " * 1_000_000, "characters; the limit is"),
+    ],
+)
+def test_bad_input_exits_2_with_a_clear_message(tmp_path, capsys, content, message):
+    f = tmp_path / "bad.txt"
+    f.write_bytes(content)
+    for command in ("classify", "lint"):
+        code, out, err = run(capsys, command, str(f))
+        assert code == 2, (command, err)
+        assert message in err and "Traceback" not in err
+
+
+def test_missing_file(capsys):
+    code, _, err = run(capsys, "classify", "/nonexistent/jd.txt")
+    assert code == 2 and "no such file" in err
+
+
+def test_jsonl_one_output_line_per_input_line(tmp_path, capsys):
+    lines = [
+        json.dumps({"id": "a", "text": ML_JD, "title": "ML Engineer"}),
+        "{not json",
+        json.dumps({"id": "c", "title": "no text here"}),
+        json.dumps({"id": "d", "text": "   "}),
+        "",
+        json.dumps(["a", "list"]),
+        json.dumps({"id": "g", "text": NURSE_JD, "kind": "jd"}),
+        json.dumps({"id": "h", "text": ML_JD, "kind": "poster"}),
+    ]
+    inp, outp = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    inp.write_text("\n".join(lines) + "\n")
+    code, _, err = run(capsys, "classify", "--jsonl", str(inp), "--out", str(outp))
+    rows = [json.loads(x) for x in outp.read_text().splitlines()]
+    assert code == 0 and len(rows) == len(lines)
+    assert [r["line"] for r in rows] == list(range(1, len(lines) + 1))
+    assert rows[0]["id"] == "a" and rows[0]["archetype"] == "ml_engineer"
+    assert "line 2: not valid JSON" in rows[1]["error"]["message"]
+    assert rows[2]["id"] == "c" and rows[2]["error"]["message"] == "line 3: 'text' is missing"
+    assert rows[3]["error"]["code"] == "empty_text"
+    assert rows[4]["error"]["code"] == "empty_line"
+    assert "expected a JSON object" in rows[5]["error"]["message"]
+    assert rows[6]["archetype"] == "out_of_scope"
+    assert rows[7]["error"]["code"] == "invalid_kind"
+    assert "classified 2 lines, 6 errors" in err
+
+
+def test_lint_exit_codes(tmp_path, capsys):
+    single, mixed, oos = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"
+    single.write_text(ML_JD)
+    mixed.write_text(MIXED_JD)
+    oos.write_text(NURSE_JD)
+    code, out, _ = run(capsys, "lint", str(single))
+    assert code == 0 and "PASS" in out
+    code, out, _ = run(capsys, "lint", str(mixed), "--title", "Machine Learning Engineer")
+    assert code == 1 and "Mixed" in out and "cut or move" in out
+    code, out, _ = run(capsys, "lint", str(mixed), "--allow-mix", "ml_engineer,research_scientist")
+    assert code == 0
+    code, out, _ = run(capsys, "lint", str(oos), "--format", "json")
+    assert code == 1 and json.loads(out)["out_of_scope"] is True
+
+
+def test_missing_model_exits_3_as_a_real_process(tmp_path):
+    jd = tmp_path / "jd.txt"
+    jd.write_text(ML_JD)
+    proc = subprocess.run(
+        [sys.executable, "-m", "classifier.cli", "classify", str(jd), "--model", str(tmp_path / "none")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 3
+    assert "no model at" in proc.stderr and "archetype train" in proc.stderr

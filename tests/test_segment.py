@@ -1,0 +1,44 @@
+from classifier.segment import MAX_SEGMENT_WORDS, clean, segment_text
+
+
+def spans_match(text):
+    for seg in segment_text(text):
+        assert clean(text[seg.start : seg.end]) == seg.text, (seg, text[seg.start : seg.end])
+
+
+def test_sentences_bullets_and_headings():
+    text = "## What you'll do\n- Train ranking models. Deploy them.\n* Monitor drift\n\nRequirements:\n1. Python"
+    segs = segment_text(text)
+    assert [s.text for s in segs] == [
+        "What you'll do", "Train ranking models.", "Deploy them.", "Monitor drift", "Requirements:", "Python",
+    ]
+    assert [s.heading for s in segs] == [True, False, False, False, True, False]
+    spans_match(text)
+
+
+def test_html_remnants_are_cleaned_and_offsets_point_into_the_raw_input():
+    text = "<p><strong>About us</strong></p><ul><li>Serve LLMs with vLLM &amp; TensorRT-LLM</li><li>Tune NCCL</li></ul>"
+    segs = segment_text(text)
+    assert [s.text for s in segs] == ["About us", "Serve LLMs with vLLM & TensorRT-LLM", "Tune NCCL"]
+    assert segs[0].heading
+    assert text[segs[1].start : segs[1].end] == "Serve LLMs with vLLM &amp; TensorRT-LLM"
+    spans_match(text)
+
+
+def test_inline_bullets_and_crlf():
+    text = "Skills:\r\nPyTorch • JAX • Kubernetes\r\nLed a team of 4."
+    assert [s.text for s in segment_text(text)] == ["Skills:", "PyTorch", "JAX", "Kubernetes", "Led a team of 4."]
+    spans_match(text)
+
+
+def test_long_sentences_are_chunked_not_truncated():
+    words = [f"word{i}" for i in range(MAX_SEGMENT_WORDS * 2 + 5)]
+    text = " ".join(words)
+    segs = segment_text(text)
+    assert len(segs) == 3
+    assert " ".join(s.text for s in segs) == text  # every word is read
+    spans_match(text)
+
+
+def test_no_letters_no_segment():
+    assert segment_text("---\n***\n12345\n") == []

@@ -1,0 +1,190 @@
+"""The HTTP API through the real app and the real model, over real HTTP on loopback."""
+
+import logging
+import threading
+import time
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from classifier.errors import ModelError
+from service import Settings, create_app
+
+from .files import make_docx, make_pdf
+from .texts import INFRA_JD, MIXED_JD, ML_JD, RS_RESUME
+
+
+@pytest.fixture(scope="module")
+def http(live_server):
+    with httpx.Client(base_url=live_server.url, timeout=120) as client:
+        yield client
+
+
+def test_health_ready_taxonomy_docs(http):
+    assert http.get("/healthz").json() == {"status": "ok", "model_version": None}
+    ready = http.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["model_version"].startswith("archetype-")
+    ids = [a["id"] for a in http.get("/v1/archetypes").json()]
+    assert ids == ["research_scientist", "research_engineer", "ml_engineer", "ml_infra_engineer",
+                   "applied_ai_engineer", "out_of_scope"]
+    assert http.get("/docs").status_code == 200
+    paths = http.get("/openapi.json").json()["paths"]
+    assert {"/v1/classify", "/v1/classify/batch", "/v1/lint", "/v1/classify/file"} <= set(paths)
+
+
+def test_classify(http):
+    r = http.post("/v1/classify", json={"text": INFRA_JD, "title": "Research Engineer"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["archetype"] == "ml_infra_engineer" and body["title_mismatch"] is True
+    assert abs(sum(body["probabilities"].values()) - 1) < 1e-3
+    for e in body["evidence"]["ml_infra_engineer"]:
+        assert INFRA_JD[e["start"]:e["end"]].replace("\n", " ") == e["text"]
+
+
+def test_batch_keeps_order_and_isolates_bad_documents(http):
+    docs = [{"id": "1", "text": ML_JD}, {"id": "2", "text": "  "}, {"id": "3", "text": RS_RESUME}]
+    r = http.post("/v1/classify/batch", json={"documents": docs})
+    assert r.status_code == 200
+    results = r.json()["results"]
+    assert [x["id"] for x in results] == ["1", "2", "3"]
+    assert results[0]["result"]["archetype"] == "ml_engineer"
+    assert results[1]["error"]["code"] == "empty_text" and results[1]["result"] is None
+    assert results[2]["result"]["archetype"] == "research_scientist"
+
+
+def test_lint_mixed_jd(http):
+    r = http.post("/v1/lint", json={"text": MIXED_JD, "title": "Research Scientist"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["mixed"] and not body["passed"]
+    assert body["mix"]["primary"] == "ml_engineer" and body["mix"]["secondary"] == "research_scientist"
+    pulled = {f["archetype"] for f in body["findings"]}
+    assert {"ml_engineer", "research_scientist"} <= pulled
+    for f in body["findings"]:
+        assert f["message"] and MIXED_JD[f["start"]:f["end"]]
+    assert body["suggestions"] and all(s["archetype"] == "research_scientist" for s in body["suggestions"])
+    assert body["title_mismatch"]["mismatch"] is True
+    assert body["title_mismatch"]["title_suggests"] == ["research_scientist"]
+    assert body["title_mismatch"]["body_says"] == "ml_engineer"
+
+
+def test_lint_declared_blend(http):
+    body = http.post("/v1/lint", json={"text": MIXED_JD, "allow_mix": ["ml_engineer", "research_scientist"]}).json()
+    assert body["passed"] and not body["mixed"]
+    body = http.post("/v1/lint", json={"text": MIXED_JD, "allow_mix": ["research_engineer", "ml_infra_engineer"]}).json()
+    assert body["mixed"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "ctype"),
+    [
+        ("cv.pdf", make_pdf(RS_RESUME.splitlines()), "application/pdf"),
+        ("cv.docx", make_docx(RS_RESUME.splitlines()), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("cv.txt", RS_RESUME.encode(), "text/plain"),
+        ("cv.html", ("<html><body>" + "".join(f"<p>{x}</p>" for x in RS_RESUME.splitlines()) + "</body></html>").encode(), "text/html"),
+    ],
+)
+def test_file_upload_formats(http, name, content, ctype):
+    r = http.post("/v1/classify/file", files={"file": (name, content, ctype)}, data={"kind": "auto"})
+    assert r.status_code == 200, r.text
+    assert r.json()["archetype"] == "research_scientist" and r.json()["kind"] == "resume"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "code"),
+    [
+        ({"json": {"text": ""}}, 422, "empty_text"),
+        ({"json": {"text": "   \n "}}, 422, "empty_text"),
+        ({"json": {"text": "x " * 150_000}}, 413, "text_too_large"),
+        ({"content": b'{"text": "unterminated', "headers": {"content-type": "application/json"}}, 422, "malformed_json"),
+        ({"content": b"text=hello", "headers": {"content-type": "application/x-www-form-urlencoded"}}, 415, "unsupported_media_type"),
+        ({"content": b'{"text": "hi"}', "headers": {"content-type": "text/plain"}}, 415, "unsupported_media_type"),
+        ({"json": {"text": ML_JD, "kind": "poster"}}, 422, "invalid_request"),
+        ({"json": {"txt": ML_JD}}, 422, "invalid_request"),
+        ({"json": {"text": "Buscamos una ingeniera de datos para la empresa con experiencia en los modelos y en la nube para el equipo."}}, 422, "unsupported_language"),
+    ],
+)
+def test_bad_input_statuses(http, kwargs, status, code):
+    r = http.post("/v1/classify", **kwargs)
+    assert r.status_code == status, r.text
+    assert r.json()["error"]["code"] == code and r.json()["error"]["message"]
+    assert http.get("/healthz").status_code == 200  # still serving
+
+
+def test_bad_uploads(http):
+    r = http.post("/v1/classify/file", files={"file": ("cv.pdf", b"%PDF-1.4 broken", "application/pdf")})
+    assert r.status_code == 422 and "cannot read this PDF" in r.json()["error"]["message"]
+    r = http.post("/v1/classify/file", files={"file": ("x.exe", b"MZ\x90\x00", "application/octet-stream")})
+    assert r.status_code == 415 and r.json()["error"]["code"] == "unsupported_file_type"
+    r = http.post("/v1/classify/file", json={"text": "not a file"})
+    assert r.status_code == 415
+
+
+def test_batch_over_limit(http):
+    r = http.post("/v1/classify/batch", json={"documents": [{"text": ML_JD}] * 65})
+    assert r.status_code == 413 and "limit is 64" in r.json()["error"]["message"]
+
+
+def test_health_answers_while_a_long_document_is_classified(http, live_server):
+    long_jd = (INFRA_JD + "\n" + ML_JD + "\n") * 150  # ~150k characters, some seconds of work
+    done = {}
+
+    def classify():
+        with httpx.Client(base_url=live_server.url, timeout=300) as c:
+            done["status"] = c.post("/v1/classify", json={"text": long_jd.replace("cluster", f"cluster{time.time()}")}).status_code
+            done["at"] = time.perf_counter()
+
+    worker = threading.Thread(target=classify)
+    worker.start()
+    time.sleep(0.3)
+    asked = time.perf_counter()
+    assert http.get("/healthz").status_code == 200
+    answered = time.perf_counter()
+    worker.join()
+    assert done["status"] == 200
+    assert answered < done["at"], "health check waited for the classification"
+    assert answered - asked < 2.0
+
+
+def test_logs_hold_no_document_text(http, caplog):
+    marker = "Zanzibarquux"
+    with caplog.at_level(logging.DEBUG):
+        http.post("/v1/classify", json={"text": f"{marker} led our fraud models in production. {ML_JD}"})
+        http.post("/v1/lint", json={"text": f"{marker} {MIXED_JD}", "title": marker})
+        http.post("/v1/classify/file", files={"file": ("cv.txt", f"{marker} {RS_RESUME}".encode(), "text/plain")})
+    assert any("verdict=" in r.getMessage() for r in caplog.records)
+    assert not [r for r in caplog.records if marker in r.getMessage()]
+
+
+# -- settings variants, through the same app factory ---------------------------------------------
+def test_api_key(_classifier):
+    app = create_app(Settings(api_key="s3cret"), classifier=_classifier)
+    with TestClient(app) as c:
+        assert c.post("/v1/classify", json={"text": ML_JD}).status_code == 401
+        bad = c.post("/v1/classify", json={"text": ML_JD}, headers={"Authorization": "Bearer nope"})
+        assert bad.status_code == 401 and bad.headers["www-authenticate"] == "Bearer"
+        assert c.get("/v1/archetypes").status_code == 401
+        ok = c.post("/v1/classify", json={"text": ML_JD}, headers={"Authorization": "Bearer s3cret"})
+        assert ok.status_code == 200
+        assert c.get("/healthz").status_code == 200 and c.get("/readyz").status_code == 200
+
+
+def test_configured_limits(_classifier, monkeypatch):
+    monkeypatch.setenv("ARCHETYPE_MAX_CHARS", "2000")
+    monkeypatch.setenv("ARCHETYPE_MAX_BATCH", "2")
+    settings = Settings()
+    assert settings.max_chars == 2000 and settings.max_batch == 2
+    with TestClient(create_app(settings, classifier=_classifier)) as c:
+        r = c.post("/v1/classify", json={"text": "word " * 500})
+        assert r.status_code == 413 and "limit is 2,000" in r.json()["error"]["message"]
+        r = c.post("/v1/classify/batch", json={"documents": [{"text": ML_JD}] * 3})
+        assert r.status_code == 413
+    _classifier.max_chars = 200_000
+
+
+def test_missing_model_stops_start_up(tmp_path):
+    app = create_app(Settings(model=str(tmp_path / "none")))
+    with pytest.raises(ModelError, match="no model at"), TestClient(app):
+        pass
