@@ -3,12 +3,16 @@
 Pure numpy over segment probabilities, so it can be tested without an encoder.
 
 Every non-heading segment ``i`` has probabilities ``P[i]`` over the segment classes (the six
-outcomes plus ``neutral``). Its role weight is ``1 - P[i, neutral]`` (above a floor) times a length factor (a long
-responsibility counts more than a three-word fragment). Its outcome distribution is ``P[i, outcomes]``
-renormalised and sharpened by ``gamma`` (gamma > 1 moves it toward the segment's top outcome).
-A document's shares are the role-weighted mean of those distributions: the fraction of its
+outcomes plus ``neutral``). A segment *votes* for its top class when that class is an outcome (not
+neutral) and the segment is confident about it (``P >= rule.confidence``); ambiguous sentences
+("strong Python skills") and boilerplate cast no vote. A document's shares are its votes per
+outcome, each weighted by the segment's length, as fractions of all votes: the share of its
 role-bearing content that belongs to each outcome. Neutral content (benefits, blurbs, EEO text)
-has near-zero role weight, so it neither dilutes nor sways the shares.
+never votes, so it neither dilutes nor sways the shares.
+
+A JD is mixed when its second archetype holds at least ``threshold`` of the top two's shares and
+has at least ``min_segments`` votes: one passing mention of an adjacent skill is not a mix. The
+three numbers are chosen on the training and validation documents (see ``train.tune_mix_rule``).
 """
 
 from __future__ import annotations
@@ -17,47 +21,65 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .taxonomy import ARCHETYPES, OUTCOMES, Label
+from .taxonomy import ARCHETYPES, OUTCOMES, SEGMENT_CLASSES, Label
+
+NEUTRAL_COL = SEGMENT_CLASSES.index("neutral")
+OUTCOME_COLS = [SEGMENT_CLASSES.index(label.value) for label in OUTCOMES]
+ROLE_FLOOR = 0.5  # a segment more likely neutral than not weighs nothing
 
 
 @dataclass(frozen=True)
 class MixRule:
-    """A JD is mixed when its second archetype holds at least ``threshold`` of the role-bearing
-    content of the top two (``s2 / (s1 + s2)``) and at least ``min_segments`` segments lean to it."""
-
-    threshold: float = 0.3
+    threshold: float = 0.24
     min_segments: int = 2
-    gamma: float = 2.0
+    confidence: float = 0.7
 
 
 def length_factor(n_words: np.ndarray) -> np.ndarray:
+    """A long responsibility counts more than a three-word fragment (saturating at 40 words)."""
     return np.sqrt(np.clip(n_words, 1, 40) / 40.0)
 
 
-ROLE_FLOOR = 0.15  # a segment at most this role-bearing (p(neutral) >= 0.85) counts for nothing
+def role_weights(probs: np.ndarray, n_words: np.ndarray, headings: np.ndarray) -> np.ndarray:
+    """How much each segment counts when averaging embeddings: role-bearing probability above a
+    floor, times length; 0 for headings (and repeats, which callers mark the same way). The floor
+    matters: long postings carry dozens of boilerplate lines each a little role-bearing, which
+    would otherwise add up to more than the few real responsibilities."""
+    role = np.clip((1.0 - probs[:, NEUTRAL_COL] - ROLE_FLOOR) / (1.0 - ROLE_FLOOR), 0.0, 1.0)
+    return role * length_factor(n_words) * (~headings)
 
 
-def role_weights(probs: np.ndarray, n_words: np.ndarray, neutral_col: int) -> np.ndarray:
-    """How much each segment counts: its role-bearing probability above a floor, times length.
-
-    The floor matters: twenty boilerplate lines each 2% role-bearing would otherwise add up to
-    the weight of a real responsibility and dilute the shares."""
-    role = np.clip((1.0 - probs[:, neutral_col] - ROLE_FLOOR) / (1.0 - ROLE_FLOOR), 0.0, 1.0)
-    return role * length_factor(n_words)
-
-
-def outcome_distributions(probs: np.ndarray, outcome_cols: list[int], gamma: float) -> np.ndarray:
-    q = probs[:, outcome_cols]
-    q = np.power(np.clip(q, 1e-12, None), gamma)
-    return q / q.sum(axis=1, keepdims=True)
-
-
-def shares(weights: np.ndarray, dists: np.ndarray) -> np.ndarray:
-    """Role-weighted mean outcome distribution; zeros when nothing is role-bearing."""
+def soft_shares(probs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Role-weighted mean outcome distribution over the six outcomes (zeros if nothing counts)."""
     total = float(weights.sum())
     if total <= 1e-9:
-        return np.zeros(dists.shape[1] if dists.ndim == 2 else len(OUTCOMES))
-    return (weights[:, None] * dists).sum(axis=0) / total
+        return np.zeros(len(OUTCOMES))
+    q = probs[:, OUTCOME_COLS]
+    q = q / np.clip(q.sum(axis=1, keepdims=True), 1e-12, None)
+    return (weights[:, None] * q).sum(axis=0) / total
+
+
+def votes(probs: np.ndarray, headings: np.ndarray, confidence: float) -> np.ndarray:
+    """Per segment: the index into OUTCOMES it votes for, or -1 (neutral, heading, unsure)."""
+    out = np.full(len(probs), -1)
+    if len(probs) == 0:
+        return out
+    top = probs.argmax(axis=1)
+    sure = probs[np.arange(len(probs)), top] >= confidence
+    for i in np.flatnonzero(sure & ~headings & (top != NEUTRAL_COL)):
+        out[i] = OUTCOME_COLS.index(int(top[i]))
+    return out
+
+
+def vote_shares(segment_votes: np.ndarray, n_words: np.ndarray) -> np.ndarray:
+    """Length-weighted vote fractions over the six outcomes (zeros when nothing voted)."""
+    shares = np.zeros(len(OUTCOMES))
+    lengths = length_factor(n_words)
+    for v, w in zip(segment_votes, lengths, strict=True):
+        if v >= 0:
+            shares[v] += w
+    total = shares.sum()
+    return shares / total if total > 0 else shares
 
 
 def second_archetype(share: dict[Label, float], verdict: Label) -> tuple[Label | None, float]:
@@ -75,15 +97,17 @@ def second_archetype(share: dict[Label, float], verdict: Label) -> tuple[Label |
 def is_mixed(
     share: dict[Label, float],
     verdict: Label,
-    segment_votes: dict[Label, int],
+    vote_counts: dict[Label, int],
     rule: MixRule,
     allow: frozenset[Label] = frozenset(),
 ) -> tuple[bool, Label | None, float]:
-    """Apply ``rule``; a blend named in ``allow`` (with the verdict) is not reported as mixed."""
+    """Apply ``rule``; a blend named in ``allow`` (with the verdict) is not reported as mixed.
+
+    Returns (mixed, the second archetype when mixed, the second's fraction of the top two)."""
     second, ratio = second_archetype(share, verdict)
     if second is None:
         return False, None, 0.0
-    mixed = ratio >= rule.threshold and segment_votes.get(second, 0) >= rule.min_segments
+    mixed = ratio >= rule.threshold and vote_counts.get(second, 0) >= rule.min_segments
     if mixed and {verdict, second} <= allow:
-        return False, second, ratio
+        return False, None, ratio
     return mixed, (second if mixed else None), ratio

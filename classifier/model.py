@@ -1,13 +1,14 @@
 """The trained part of the classifier: two scikit-learn linear heads over sentence embeddings.
 
 * The segment head (multinomial logistic regression) reads one segment's embedding and gives
-  probabilities over the six outcomes plus ``neutral``.
+  probabilities over the six outcomes plus ``neutral``. It is trained on labelled segments only,
+  so it reads training documents as it reads new ones.
 * The document head (multinomial logistic regression) reads a document's features, the
-  role-weighted mean embedding of its segments and the log of its outcome shares, and gives the
-  document's probabilities over the six outcomes, calibrated by a temperature fitted on the
+  role-weighted mean embedding of its segments and its soft outcome shares, and gives
+  the document's probabilities over the six outcomes, calibrated by a temperature fitted on the
   validation split.
 
-Segments carry the evidence and the shares; the document head carries the verdict.
+Segments carry the evidence, the shares and the mixed flag; the document head carries the verdict.
 """
 
 from __future__ import annotations
@@ -17,12 +18,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from .mixing import MixRule, outcome_distributions, role_weights, shares
-from .taxonomy import NEUTRAL, OUTCOMES, SEGMENT_CLASSES
+from .mixing import MixRule, role_weights, soft_shares, vote_shares, votes
+from .taxonomy import OUTCOMES, SEGMENT_CLASSES
 
 OUTCOME_NAMES = [label.value for label in OUTCOMES]
-NEUTRAL_COL = SEGMENT_CLASSES.index(NEUTRAL)
-OUTCOME_COLS = [SEGMENT_CLASSES.index(name) for name in OUTCOME_NAMES]
 
 
 @dataclass
@@ -38,9 +37,10 @@ class ReviewRule:
 class DocumentReading:
     """Everything the model computes for one document before it becomes a Classification."""
 
-    segment_probs: np.ndarray  # (n_segments, 7)
+    segment_probs: np.ndarray  # (n_segments, 7) over SEGMENT_CLASSES
     weights: np.ndarray  # (n_segments,) role weights, 0 for headings
-    shares: np.ndarray  # (6,) over OUTCOMES
+    votes: np.ndarray  # (n_segments,) index into OUTCOMES, or -1
+    shares: np.ndarray  # (6,) over OUTCOMES, from votes
     probabilities: np.ndarray  # (6,) over OUTCOMES, calibrated
 
 
@@ -69,11 +69,9 @@ class ArchetypeModel:
         return self.segment_head.predict_proba(embeddings)[:, self._seg_order]
 
     def document_features(
-        self, embeddings: np.ndarray, probs: np.ndarray, n_words: np.ndarray, headings: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Return (features, role weights, shares) for one document's segments."""
-        weights = role_weights(probs, n_words, NEUTRAL_COL) * (~headings)
-        doc_shares = shares(weights, outcome_distributions(probs, OUTCOME_COLS, 1.0))
+        self, embeddings: np.ndarray, probs: np.ndarray, weights: np.ndarray
+    ) -> np.ndarray:
+        """Role-weighted mean embedding (unit length) and soft outcome shares."""
         total = float(weights.sum())
         if total > 1e-9:
             mean = (weights[:, None] * embeddings).sum(axis=0) / total
@@ -83,25 +81,23 @@ class ArchetypeModel:
             mean = np.zeros(self.dimension)
         norm = float(np.linalg.norm(mean))
         mean = mean / norm if norm > 1e-9 else mean
-        features = np.concatenate([mean, np.log(doc_shares + 1e-3)])
-        return features, weights, doc_shares
+        return np.concatenate([mean, soft_shares(probs, weights)])
+
+    def features(self, embeddings: np.ndarray, n_words: np.ndarray, headings: np.ndarray) -> np.ndarray:
+        probs = self.segment_probs(embeddings)
+        return self.document_features(embeddings, probs, role_weights(probs, n_words, headings))
 
     def doc_logits(self, features: np.ndarray) -> np.ndarray:
         logits = self.doc_head.decision_function(np.atleast_2d(features))
         return logits[:, self._doc_order]
 
-    def calibrated(self, logits: np.ndarray) -> np.ndarray:
-        return softmax(logits / self.temperature)
-
-    def read(
-        self, embeddings: np.ndarray, n_words: np.ndarray, headings: np.ndarray
-    ) -> DocumentReading:
+    def read(self, embeddings: np.ndarray, n_words: np.ndarray, headings: np.ndarray) -> DocumentReading:
         probs = self.segment_probs(embeddings)
-        features, weights, _ = self.document_features(embeddings, probs, n_words, headings)
-        # Shares for people (and the mixed rule) use sharpened segment distributions.
-        doc_shares = shares(weights, outcome_distributions(probs, OUTCOME_COLS, self.mix_rule.gamma))
-        probabilities = self.calibrated(self.doc_logits(features))[0]
-        return DocumentReading(probs, weights, doc_shares, probabilities)
+        weights = role_weights(probs, n_words, headings)
+        features = self.document_features(embeddings, probs, weights)
+        segment_votes = votes(probs, headings, self.mix_rule.confidence)
+        probabilities = softmax(self.doc_logits(features) / self.temperature)[0]
+        return DocumentReading(probs, weights, segment_votes, vote_shares(segment_votes, n_words), probabilities)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

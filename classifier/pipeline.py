@@ -21,7 +21,7 @@ from .kind import Kind, detect_kind, parse_kind
 from .mixing import is_mixed
 from .model import OUTCOME_NAMES, ArchetypeModel, DocumentReading
 from .results import Classification, Evidence, SegmentReading
-from .segment import Segment, segment_text
+from .segment import Segment, segment_text, skip_mask
 from .taxonomy import ARCHETYPES, NEUTRAL, OUTCOMES, SEGMENT_CLASSES, Label, title_labels
 
 EVIDENCE_PER_OUTCOME = 5
@@ -166,7 +166,7 @@ class Classifier:
         allow: frozenset[Label],
     ) -> Classification:
         n_words = np.array([len(s.text.split()) for s in segments], dtype=float)
-        headings = np.array([s.heading for s in segments], dtype=bool)
+        headings = np.array(skip_mask(segments), dtype=bool)
         reading = self.model.read(embeddings, n_words, headings)
         probs = reading.probabilities
         order = np.argsort(-probs)
@@ -174,8 +174,8 @@ class Classifier:
         confidence = float(probs[order[0]])
         margin = float(probs[order[0]] - probs[order[1]])
         share = {label: float(reading.shares[i]) for i, label in enumerate(OUTCOMES)}
-        votes = self._votes(reading)
-        mixed, mixed_with, ratio = is_mixed(share, verdict, votes, self.model.mix_rule, allow)
+        counts = {label: int((reading.votes == i).sum()) for i, label in enumerate(OUTCOMES)}
+        mixed, mixed_with, ratio = is_mixed(share, verdict, counts, self.model.mix_rule, allow)
 
         reasons = []
         rule = self.model.review_rule
@@ -184,7 +184,7 @@ class Classifier:
         if margin < rule.min_margin:
             second = OUTCOMES[int(order[1])].value
             reasons.append(f"near tie with {second} (margin {margin:.2f} < {rule.min_margin})")
-        if float(reading.weights.sum()) < 0.5:
+        if float(reading.weights.sum()) < 0.5 or not (reading.votes >= 0).any():
             reasons.append("almost no role-bearing content (only neutral text or headings)")
 
         named = title_labels(doc.title)
@@ -207,18 +207,6 @@ class Classifier:
             mode=self.mode,
             segments=self._readings(segments, reading),
         )
-
-    @staticmethod
-    def _votes(reading: DocumentReading) -> dict[Label, int]:
-        """How many clearly role-bearing segments lean to each archetype."""
-        votes: dict[Label, int] = {}
-        for probs, weight in zip(reading.segment_probs, reading.weights, strict=True):
-            if weight <= 0 or probs[SEGMENT_CLASSES.index(NEUTRAL)] > 0.5:
-                continue
-            best = SEGMENT_CLASSES[int(np.argmax(probs))]
-            if best != NEUTRAL:
-                votes[Label(best)] = votes.get(Label(best), 0) + 1
-        return votes
 
     @staticmethod
     def _readings(segments: list[Segment], reading: DocumentReading) -> list[SegmentReading]:

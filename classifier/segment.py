@@ -105,11 +105,35 @@ def _chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+_CONTINUES = re.compile(r"(?:[,&(/-]|\b(?:and|or|of|with|the|to|in|for|on|a|an|as|at|by|from|our|your|their|including|such))\s*$", re.IGNORECASE)
+_BULLET_START = re.compile(r"^\s*(?:[-*+•·▪●◦>#]|\d{1,2}[.)]\s)")
+
+
+def _wrapped(text: str, line_start: int, sep_start: int, sep_end: int) -> bool:
+    """True when a line break only wraps a sentence (as pasted PDF or e-mail text does)."""
+    if text[sep_start:sep_end] not in ("\n", "\r\n", "\r"):
+        return False
+    prev = text[line_start:sep_start].rstrip()
+    nxt_end = text.find("\n", sep_end)
+    nxt = text[sep_end : nxt_end if nxt_end >= 0 else len(text)]
+    if not prev or not nxt.strip() or _BULLET_START.match(nxt) or "<" in nxt[:3]:
+        return False
+    if prev[-1] in ".!?:;" or len(prev.split()) < 3:
+        return False
+    first = nxt.lstrip()[:1]
+    return first.islower() or bool(_CONTINUES.search(prev))
+
+
 def _blocks(text: str) -> list[tuple[int, int, bool]]:
     blocks = []
     pos = 0
+    line_start = 0
     heading_next = False
     for sep in _BLOCK_SEP.finditer(text):
+        if _wrapped(text, line_start, sep.start(), sep.end()):
+            line_start = sep.end()
+            continue
+        line_start = sep.end()
         blocks.append((pos, sep.start(), heading_next))
         heading_next = bool(_HEADING_TAG.match(sep.group(0)))
         pos = sep.end()
@@ -153,3 +177,15 @@ def segment_text(text: str) -> list[Segment]:
                     heading = len(bounds) == 1 and _is_heading(raw, cleaned, tagged)
                     segments.append(Segment(cleaned, c_start, c_end, heading))
     return segments
+
+
+def skip_mask(segments: list[Segment]) -> list[bool]:
+    """Segments that carry no weight: headings, and repeats of a sentence already seen in the
+    same document (an export that pastes the EEO paragraph twice says nothing new)."""
+    seen: set[str] = set()
+    out = []
+    for seg in segments:
+        key = seg.text.lower()
+        out.append(seg.heading or key in seen)
+        seen.add(key)
+    return out

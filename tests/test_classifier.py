@@ -61,12 +61,12 @@ def test_neutral_content_does_not_sway_the_verdict(clf):
 
 
 def test_long_documents_are_read_whole(clf):
-    # The decisive content sits after ~3,000 words of neutral text, far past the encoder's limit.
-    long_text = BOILERPLATE * 12 + "\nThe role\n" + APPLIED_JD
-    assert len(long_text.split()) > 3000
+    # The decisive content sits after ~2,900 words of neutral text, far past the encoder's limit.
+    long_text = BOILERPLATE * 20 + "\nThe role\n" + APPLIED_JD
+    assert len(long_text.split()) > 2500
     r = clf.classify(long_text)
     assert r.archetype == "applied_ai_engineer"
-    assert all(e.start > len(BOILERPLATE) * 12 for e in r.evidence["applied_ai_engineer"])
+    assert all(e.start > len(BOILERPLATE) * 20 for e in r.evidence["applied_ai_engineer"])
 
 
 def test_only_neutral_content_needs_review(clf):

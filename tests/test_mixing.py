@@ -1,22 +1,35 @@
 import numpy as np
 
-from classifier.mixing import MixRule, is_mixed, outcome_distributions, role_weights, shares
-from classifier.taxonomy import Label
+from classifier.mixing import MixRule, is_mixed, role_weights, soft_shares, vote_shares, votes
+from classifier.taxonomy import OUTCOMES, Label
 
 M, S, I = Label.ML_ENGINEER, Label.RESEARCH_SCIENTIST, Label.ML_INFRA_ENGINEER
+# segment-class columns: research_scientist, research_engineer, ml_engineer, ml_infra_engineer,
+# applied_ai_engineer, out_of_scope, neutral
+MLE = [0.02, 0.03, 0.85, 0.05, 0.03, 0.01, 0.01]
+RS = [0.9, 0.04, 0.03, 0.01, 0.01, 0.0, 0.01]
+VAGUE = [0.2, 0.2, 0.3, 0.1, 0.1, 0.05, 0.05]
+NEUTRAL = [0.0, 0.0, 0.0, 0.0, 0.0, 0.02, 0.98]
 
 
-def test_neutral_segments_do_not_dilute_shares():
-    # columns: 6 outcomes + neutral (last)
-    role = np.array([[0, 0, 0.9, 0, 0, 0, 0.1], [0.8, 0, 0, 0, 0, 0, 0.2]])
-    neutral = np.array([[0, 0, 0, 0, 0, 0.02, 0.98]] * 20)
-    words = np.full(2, 20.0)
-    base = shares(role_weights(role, words, 6), outcome_distributions(role, list(range(6)), 1.0))
-    probs = np.vstack([role, neutral])
-    padded = shares(
-        role_weights(probs, np.full(22, 20.0), 6), outcome_distributions(probs, list(range(6)), 1.0)
-    )
-    assert abs(base[2] - padded[2]) < 0.03 and abs(base[0] - padded[0]) < 0.03
+def test_neutral_and_vague_segments_cast_no_vote():
+    probs = np.array([MLE, RS, VAGUE, NEUTRAL])
+    v = votes(probs, np.zeros(4, bool), confidence=0.7)
+    assert list(v) == [OUTCOMES.index(M), OUTCOMES.index(S), -1, -1]
+    assert list(votes(probs, np.array([True, False, False, False]), 0.7))[0] == -1  # headings never vote
+
+
+def test_boilerplate_neither_dilutes_nor_sways_shares():
+    core = np.array([MLE, MLE, RS])
+    padded = np.vstack([core, [NEUTRAL] * 30])
+    words = np.full(33, 20.0)
+    a = vote_shares(votes(core, np.zeros(3, bool), 0.7), words[:3])
+    b = vote_shares(votes(padded, np.zeros(33, bool), 0.7), words)
+    assert np.allclose(a, b)
+    assert np.isclose(a[OUTCOMES.index(M)], 2 / 3)
+    # the soft shares that feed the document head are floored the same way
+    w = role_weights(padded, words, np.zeros(33, bool))
+    assert np.allclose(soft_shares(padded, w), soft_shares(core, role_weights(core, words[:3], np.zeros(3, bool))), atol=1e-6)
 
 
 def test_mixed_rule_threshold_and_votes():

@@ -25,7 +25,7 @@ def _model(dim=8):
     x = rng.normal(size=(70, dim))
     seg = LogisticRegression().fit(x, [SEGMENT_CLASSES[i % 7] for i in range(70)])
     doc = LogisticRegression().fit(np.hstack([x, x[:, :6]])[:60], [OUTCOME_NAMES[i % 6] for i in range(60)])
-    return ArchetypeModel(seg, doc, temperature=1.3, mix_rule=MixRule(0.27, 2, 2.0))
+    return ArchetypeModel(seg, doc, temperature=1.3, mix_rule=MixRule(0.27, 2, 0.65))
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_round_trip_keeps_heads_and_settings(saved):
     ref = _model()
     x = np.random.default_rng(1).normal(size=(3, 8))
     assert np.allclose(model.segment_probs(x), ref.segment_probs(x))
-    assert model.temperature == 1.3 and model.mix_rule == MixRule(0.27, 2, 2.0)
+    assert model.temperature == 1.3 and model.mix_rule == MixRule(0.27, 2, 0.65)
     assert manifest["encoder"] == "test-encoder"
     assert manifest["heads_sha256"] == sha256_file(saved / HEADS_FILE)
     assert manifest["model_version"].startswith("archetype-")

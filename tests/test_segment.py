@@ -42,3 +42,20 @@ def test_long_sentences_are_chunked_not_truncated():
 
 def test_no_letters_no_segment():
     assert segment_text("---\n***\n12345\n") == []
+
+
+def test_hard_wrapped_lines_are_rejoined_but_lists_are_not():
+    text = ("We offer 24 days of paid time\noff, parental leave and a\nlearning budget.\n"
+            "- Train models\n- Deploy them\nRequirements:\nPython")
+    assert [s.text for s in segment_text(text)] == [
+        "We offer 24 days of paid time off, parental leave and a learning budget.",
+        "Train models", "Deploy them", "Requirements:", "Python",
+    ]
+    spans_match(text)
+
+
+def test_repeats_and_headings_are_skipped():
+    from classifier.segment import skip_mask
+
+    segs = segment_text("Benefits\nWe are an equal opportunity employer.\nTrain models.\nWe are an equal opportunity employer.")
+    assert skip_mask(segs) == [True, False, False, True]
