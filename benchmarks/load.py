@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -21,8 +22,15 @@ import httpx
 TYPICAL_JD = (Path(__file__).resolve().parent / "typical_jd.txt").read_text()
 
 
-def run_load(base_url: str, *, requests: int = 100, concurrency: int = 1, text: str = TYPICAL_JD,
-             title: str = "Machine Learning Engineer", time_limit: float = 300.0) -> dict:
+def run_load(
+    base_url: str,
+    *,
+    requests: int = 100,
+    concurrency: int = 1,
+    text: str = TYPICAL_JD,
+    title: str = "Machine Learning Engineer",
+    time_limit: float = 300.0,
+) -> dict:
     if not base_url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         raise ValueError("load tests only target loopback addresses")
     latencies: list[float] = []
@@ -67,12 +75,18 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--out", help="also write a markdown table here")
     args = parser.parse_args()
+    # The embedding cache is off: every request pays for every sentence, as a new JD would.
+    env = {**os.environ, "ARCHETYPE_CACHE_SIZE": "0", "ARCHETYPE_LOG_LEVEL": "warning"}
     server = subprocess.Popen(
         [sys.executable, "-m", "classifier.cli", "serve", "--port", str(args.port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
     )
     url = f"http://127.0.0.1:{args.port}"
+    results: list[dict] = []
     try:
         for _ in range(600):
             try:
@@ -84,10 +98,17 @@ def main() -> int:
         else:
             raise SystemExit("server did not become ready")
         for c in args.concurrency:
-            print(json.dumps(run_load(url, requests=args.requests, concurrency=c)))
+            stats = run_load(url, requests=args.requests, concurrency=c)
+            print(json.dumps(stats))
+            results.append(stats)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if args.out:
+        lines = ["| clients | requests | req/s | p50 ms | p95 ms | errors |", "|---|---|---|---|---|---|"]
+        keys = ("concurrency", "requests", "rps", "p50_ms", "p95_ms", "errors")
+        lines += ["| " + " | ".join(str(r[k]) for k in keys) + " |" for r in results]
+        Path(args.out).write_text("\n".join(lines) + "\n")
     return 0
 
 

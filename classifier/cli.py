@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -53,7 +54,9 @@ def _format_text(result, source: str = "") -> str:
         named = ", ".join(result.title_labels) or "no specific archetype"
         flag = "MISMATCH" if result.title_mismatch else "ok"
         lines.append(f"title:     {result.title!r} names {named} ({flag})")
-    lines.append("review:    " + ("yes: " + "; ".join(result.review_reasons) if result.needs_review else "no"))
+    lines.append(
+        "review:    " + ("yes: " + "; ".join(result.review_reasons) if result.needs_review else "no")
+    )
     lines.append("evidence:")
     for label, items in result.evidence.items():
         lines.append(f"  {label}:")
@@ -123,13 +126,14 @@ def cmd_classify(args) -> int:
         inp = Path(args.jsonl)
         if not inp.is_file():
             raise InputError(f"{args.jsonl}: no such file")
-        out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
-        try:
-            with open(inp, encoding="utf-8", errors="replace") as fh:
-                ok, errors = run_jsonl(clf, fh, out)
-        finally:
-            if args.out:
-                out.close()
+        with open(inp, encoding="utf-8", errors="replace") as fh:
+            if not args.out:
+                ok, errors = run_jsonl(clf, fh, sys.stdout)
+            else:  # written beside the target, then renamed: never a half-written OUT
+                tmp = Path(args.out).with_name(Path(args.out).name + ".partial")
+                with open(tmp, "w", encoding="utf-8") as out:
+                    ok, errors = run_jsonl(clf, fh, out)
+                os.replace(tmp, args.out)
         print(f"classified {ok} lines, {errors} errors", file=sys.stderr)
         return EXIT_OK
     if not args.file:
@@ -210,14 +214,17 @@ def cmd_serve(args) -> int:
         raise ArchetypeError(f"the service needs its extras installed: {exc}") from None
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port), ("model", args.model)) if v}
     settings = Settings(**overrides)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     from .persistence import read_manifest
     from .pipeline import default_model_dir
 
     read_manifest(default_model_dir() if not settings.model else Path(settings.model))  # fail fast
     print(f"archetype: serving on http://{settings.host}:{settings.port}/ (docs at /docs)", file=sys.stderr)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level=settings.log_level.lower())
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level.lower()
+    )
     return EXIT_OK
 
 
@@ -255,7 +262,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train a model from training_data/")
     p.add_argument("--data", help="training data folder (default: training_data/)")
     p.add_argument("--out", default="models/default", help="where to save the model")
-    p.add_argument("--encoder", help="sentence-transformers model name or folder (default: bundled all-MiniLM-L6-v2, or $ARCHETYPE_ENCODER)")
+    p.add_argument(
+        "--encoder",
+        help="sentence-transformers model name or folder "
+        "(default: bundled all-MiniLM-L6-v2, or $ARCHETYPE_ENCODER)",
+    )
     p.add_argument("--cache", help="embedding cache file (default .cache/train-embeddings.npz)")
     p.set_defaults(func=cmd_train)
 

@@ -78,9 +78,10 @@ def load_segments(data_dir: Path = DEFAULT_DATA_DIR) -> list[LabelledSegment]:
     return out
 
 
-def load_documents(data_dir: Path = DEFAULT_DATA_DIR) -> list[LabelledDocument]:
+def load_documents(data_dir: Path = DEFAULT_DATA_DIR, folder: str = "documents") -> list[LabelledDocument]:
+    """Documents under ``data_dir/folder`` (``challenge`` holds the independent evaluation set)."""
     out, seen = [], {}
-    for path in sorted((Path(data_dir) / "documents").glob("*.jsonl")):
+    for path in sorted((Path(data_dir) / folder).glob("*.jsonl")):
         for number, obj in _read_jsonl(path):
             where = f"{path}:{number}"
             doc_id, text, label = obj.get("id"), obj.get("text"), obj.get("label")

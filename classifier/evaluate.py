@@ -20,8 +20,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
-from .data import DEFAULT_DATA_DIR, LabelledDocument, load_documents, load_segments, load_split
-from .data import split_documents
+from .data import (
+    DEFAULT_DATA_DIR,
+    LabelledDocument,
+    load_documents,
+    load_segments,
+    load_split,
+    split_documents,
+)
 from .model import OUTCOME_NAMES, softmax
 from .pipeline import Classifier, Document
 from .segment import segment_text
@@ -65,9 +71,7 @@ def metrics(docs: Sequence[LabelledDocument], pred: Predictions) -> dict:
     y_true = [d.label for d in docs]
     y_pred = pred.labels
     correct = np.array([t == p for t, p in zip(y_true, y_pred, strict=True)])
-    p, r, f, s = precision_recall_fscore_support(
-        y_true, y_pred, labels=OUTCOME_NAMES, zero_division=0
-    )
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=OUTCOME_NAMES, zero_division=0)
     oos_t = np.array([t == Label.OUT_OF_SCOPE for t in y_true])
     oos_p = np.array([q == Label.OUT_OF_SCOPE for q in y_pred])
     jd = np.array([d.kind == "jd" for d in docs])
@@ -80,10 +84,16 @@ def metrics(docs: Sequence[LabelledDocument], pred: Predictions) -> dict:
     return {
         "n": len(docs),
         "accuracy": round(float(correct.mean()), 4),
-        "macro_f1": round(float(f1_score(y_true, y_pred, labels=OUTCOME_NAMES, average="macro", zero_division=0)), 4),
+        "macro_f1": round(
+            float(f1_score(y_true, y_pred, labels=OUTCOME_NAMES, average="macro", zero_division=0)), 4
+        ),
         "per_class": {
-            name: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
-                   "f1": round(float(f[i]), 4), "support": int(s[i])}
+            name: {
+                "precision": round(float(p[i]), 4),
+                "recall": round(float(r[i]), 4),
+                "f1": round(float(f[i]), 4),
+                "support": int(s[i]),
+            }
             for i, name in enumerate(OUTCOME_NAMES)
         },
         "confusion_matrix": {
@@ -96,7 +106,8 @@ def metrics(docs: Sequence[LabelledDocument], pred: Predictions) -> dict:
             **_prf(mixed_t, mixed_p),
             "n_mixed": int(mixed_t.sum()),
             "single_archetype_flag_rate": round(float(mixed_p[single_arch].mean()), 4)
-            if single_arch.any() else 0.0,
+            if single_arch.any()
+            else 0.0,
         },
         "title_mismatch_accuracy": round(float((tm_t == tm_p).mean()), 4) if titled.any() else None,
         "n_titled": int(titled.sum()),
@@ -135,7 +146,9 @@ def _tune_ratio(docs: Sequence[LabelledDocument], ratios: np.ndarray, labels: li
 def _finish(docs, probs: np.ndarray, threshold: float) -> Predictions:
     labels = [OUTCOME_NAMES[i] for i in probs.argmax(axis=1)]
     ratios = _mix_ratio(probs)
-    mixed = [bool(r >= threshold and lab != Label.OUT_OF_SCOPE) for r, lab in zip(ratios, labels, strict=True)]
+    mixed = [
+        bool(r >= threshold and lab != Label.OUT_OF_SCOPE) for r, lab in zip(ratios, labels, strict=True)
+    ]
     tm = [title_mismatch(d.title, Label(lab)) for d, lab in zip(docs, labels, strict=True)]
     return Predictions(labels, probs, mixed, tm)
 
@@ -157,8 +170,10 @@ def tfidf_baseline(train, val, test, segments) -> tuple[Predictions, Predictions
 
 
 def zero_shot_baseline(encoder, val, test, scale: float = 0.05) -> tuple[Predictions, Predictions]:
-    desc = [f"{TAXONOMY[Label(n)].name}. {TAXONOMY[Label(n)].summary} {TAXONOMY[Label(n)].evidence}"
-            for n in OUTCOME_NAMES]
+    desc = [
+        f"{TAXONOMY[Label(n)].name}. {TAXONOMY[Label(n)].summary} {TAXONOMY[Label(n)].evidence}"
+        for n in OUTCOME_NAMES
+    ]
     anchors = encoder.encode(desc)
 
     def probs(docs):
@@ -193,6 +208,16 @@ def evaluate(
     report["systems"]["tfidf"] = metrics(docs, tf_test)
     zs_val, zs_test = zero_shot_baseline(clf.encoder, parts["val"], docs)
     report["systems"]["zero_shot"] = metrics(docs, zs_test)
+    challenge = load_documents(data_dir, "challenge")
+    if challenge:
+        log(f"evaluating on {len(challenge)} challenge documents")
+        _, tf_ch = tfidf_baseline(parts["train"], parts["val"], challenge, load_segments(data_dir))
+        _, zs_ch = zero_shot_baseline(clf.encoder, parts["val"], challenge)
+        report["challenge"] = {
+            "model": metrics(challenge, predict_model(clf, challenge)),
+            "tfidf": metrics(challenge, tf_ch),
+            "zero_shot": metrics(challenge, zs_ch),
+        }
     return report
 
 
@@ -205,9 +230,23 @@ HEADLINE = [
     ("mixed-JD precision", lambda m: m["mixed"]["precision"]),
     ("mixed-JD recall", lambda m: m["mixed"]["recall"]),
     ("mixed-JD F1", lambda m: m["mixed"]["f1"]),
-    ("single-archetype JDs flagged mixed (lower is better)", lambda m: m["mixed"]["single_archetype_flag_rate"]),
+    (
+        "single-archetype JDs flagged mixed (lower is better)",
+        lambda m: m["mixed"]["single_archetype_flag_rate"],
+    ),
     ("title-mismatch accuracy", lambda m: m["title_mismatch_accuracy"]),
 ]
+
+
+def _headline_table(systems: dict, columns: list[tuple[str, str]]) -> list[str]:
+    lines = [
+        "| figure | " + " | ".join(title for _, title in columns) + " |",
+        "|---" * (len(columns) + 1) + "|",
+    ]
+    for name, get in HEADLINE:
+        vals = [get(systems[key]) for key, _ in columns]
+        lines.append(f"| {name} | " + " | ".join("-" if v is None else f"{v:.3f}" for v in vals) + " |")
+    return lines
 
 
 def to_markdown(report: dict) -> str:
@@ -216,22 +255,54 @@ def to_markdown(report: dict) -> str:
         f"Test split: {s['model']['n']} documents ({s['model']['mixed']['n_mixed']} mixed JDs, "
         f"{s['model']['n_titled']} titled JDs). Model `{report['model_version']}`.",
         "",
-        "| figure | model | TF-IDF + LR | zero-shot cosine | model on validation |",
+        *_headline_table(
+            s,
+            [
+                ("model", "model"),
+                ("tfidf", "TF-IDF + LR"),
+                ("zero_shot", "zero-shot cosine"),
+                ("model_val", "model on validation"),
+            ],
+        ),
+    ]
+    if "challenge" in report:
+        ch = report["challenge"]
+        lines += [
+            "",
+            f"Challenge set (independent writer and styles, never trained on): "
+            f"{ch['model']['n']} documents ({ch['model']['mixed']['n_mixed']} mixed JDs).",
+            "",
+            *_headline_table(
+                ch, [("model", "model"), ("tfidf", "TF-IDF + LR"), ("zero_shot", "zero-shot cosine")]
+            ),
+        ]
+    lines += [
+        "",
+        "Per class (model, test split):",
+        "",
+        "| outcome | precision | recall | F1 | support |",
         "|---|---|---|---|---|",
     ]
-    for name, get in HEADLINE:
-        vals = [get(s[k]) for k in ("model", "tfidf", "zero_shot", "model_val")]
-        lines.append(f"| {name} | " + " | ".join("-" if v is None else f"{v:.3f}" for v in vals) + " |")
-    lines += ["", "Per class (model, test split):", "",
-              "| outcome | precision | recall | F1 | support |", "|---|---|---|---|---|"]
     for name, m in s["model"]["per_class"].items():
-        lines.append(f"| {name} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
+        lines.append(
+            f"| {name} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |"
+        )
     cm = s["model"]["confusion_matrix"]
-    short = {"research_scientist": "RS", "research_engineer": "RE", "ml_engineer": "MLE",
-             "ml_infra_engineer": "INFRA", "applied_ai_engineer": "AAI", "out_of_scope": "OOS"}
-    lines += ["", "Confusion matrix (model, rows true, columns predicted):", "",
-              "| | " + " | ".join(short[n] for n in cm["labels"]) + " |",
-              "|---" * (len(cm["labels"]) + 1) + "|"]
+    short = {
+        "research_scientist": "RS",
+        "research_engineer": "RE",
+        "ml_engineer": "MLE",
+        "ml_infra_engineer": "INFRA",
+        "applied_ai_engineer": "AAI",
+        "out_of_scope": "OOS",
+    }
+    lines += [
+        "",
+        "Confusion matrix (model, rows true, columns predicted):",
+        "",
+        "| | " + " | ".join(short[n] for n in cm["labels"]) + " |",
+        "|---" * (len(cm["labels"]) + 1) + "|",
+    ]
     for name, row in zip(cm["labels"], cm["rows_true_cols_pred"], strict=True):
         lines.append(f"| {short[name]} | " + " | ".join(str(v) for v in row) + " |")
     return "\n".join(lines) + "\n"

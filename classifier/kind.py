@@ -15,11 +15,25 @@ class Kind(StrEnum):
 
 
 _JD_CUES = [
-    r"\byou('ll| will| would)\b", r"\byour\b", r"\bwe('re| are)?\b", r"\bour\b",
-    r"\bresponsibilities\b", r"\brequirements\b", r"\bqualifications\b", r"\bnice to have\b",
-    r"\bapply\b", r"\bcandidates?\b", r"\bbenefits\b", r"\bequal opportunity\b",
-    r"\bjoin\b", r"\bthe role\b", r"\bsalary\b", r"\b\d\+ years\b", r"\bwho you are\b",
-    r"\bhiring\b", r"\bwe offer\b",
+    r"\byou('ll| will| would)\b",
+    r"\byour\b",
+    r"\bwe('re| are)?\b",
+    r"\bour\b",
+    r"\bresponsibilities\b",
+    r"\brequirements\b",
+    r"\bqualifications\b",
+    r"\bnice to have\b",
+    r"\bapply\b",
+    r"\bcandidates?\b",
+    r"\bbenefits\b",
+    r"\bequal opportunity\b",
+    r"\bjoin\b",
+    r"\bthe role\b",
+    r"\bsalary\b",
+    r"\b\d\+ years\b",
+    r"\bwho you are\b",
+    r"\bhiring\b",
+    r"\bwe offer\b",
 ]
 _RESUME_CUES = [
     r"^\s*[-*•]?\s*(built|led|developed|designed|implemented|shipped|reduced|improved|trained|"
@@ -29,8 +43,12 @@ _RESUME_CUES = [
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(19|20)\d\d\b",
     r"^\s*(education|experience|work experience|publications|skills|projects|summary|"
     r"professional experience|certifications)\s*:?\s*$",
-    r"\bI\b", r"\bmy\b", r"\b(b\.?sc|m\.?sc|ph\.?d|b\.?s\.|m\.?s\.|bachelor|master)'?s?\b.*\b(19|20)\d\d\b",
-    r"@[a-z0-9-]+\.[a-z]{2,}", r"\blinkedin\.com/in\b", r"\bgithub\.com/",
+    r"\bI\b",
+    r"\bmy\b",
+    r"\b(b\.?sc|m\.?sc|ph\.?d|b\.?s\.|m\.?s\.|bachelor|master)'?s?\b.*\b(19|20)\d\d\b",
+    r"@[a-z0-9-]+\.[a-z]{2,}",
+    r"\blinkedin\.com/in\b",
+    r"\bgithub\.com/",
 ]
 _JD_RE = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _JD_CUES]
 _RESUME_RE = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _RESUME_CUES]
@@ -43,9 +61,7 @@ def parse_kind(value: str | Kind | None) -> Kind:
     try:
         return Kind(str(value).lower())
     except ValueError:
-        raise InvalidKindError(
-            f"unknown kind {value!r}; expected one of: jd, resume, auto"
-        ) from None
+        raise InvalidKindError(f"unknown kind {value!r}; expected one of: jd, resume, auto") from None
 
 
 def detect_kind(text: str) -> Kind:

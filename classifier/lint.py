@@ -79,9 +79,16 @@ def lint(
     suggestions = []
     if result.mixed and result.mixed_with:
         suggestions = [
-            Finding(f.sentence, f.start, f.end, f.archetype, f.score,
-                    f"cut or move to a separate {_name(f.archetype)} posting")
-            for f in findings if f.archetype == result.mixed_with
+            Finding(
+                f.sentence,
+                f.start,
+                f.end,
+                f.archetype,
+                f.score,
+                f"cut or move to a separate {_name(f.archetype)} posting",
+            )
+            for f in findings
+            if f.archetype == result.mixed_with
         ]
 
     title_check = None
@@ -90,8 +97,10 @@ def lint(
         if not suggests:
             msg = "the title names no specific archetype"
         elif result.title_mismatch:
-            msg = (f"the title suggests {', '.join(_name(s) for s in suggests)} but the body "
-                   f"reads as {_name(verdict)}")
+            msg = (
+                f"the title suggests {', '.join(_name(s) for s in suggests)} but the body "
+                f"reads as {_name(verdict)}"
+            )
         else:
             msg = "the title agrees with the body"
         title_check = TitleCheck(title, suggests, verdict, result.title_mismatch, msg)
@@ -100,9 +109,11 @@ def lint(
     if out_of_scope:
         summary = "This JD does not read as any of the five AI/ML archetypes."
     elif result.mixed:
-        summary = (f"Mixed: mostly {_name(verdict)} ({result.shares[verdict]:.0%} of role content) "
-                   f"with {_name(result.mixed_with)} ({result.shares[result.mixed_with]:.0%}). "
-                   f"It will attract and screen for two different people.")
+        summary = (
+            f"Mixed: mostly {_name(verdict)} ({result.shares[verdict]:.0%} of role content) "
+            f"with {_name(result.mixed_with)} ({result.shares[result.mixed_with]:.0%}). "
+            f"It will attract and screen for two different people."
+        )
     else:
         summary = f"Reads as one archetype: {_name(verdict)}."
         if result.mixed_with is None and result.mix_ratio and allow_mix:
@@ -128,8 +139,10 @@ def lint(
 def format_lint(report: LintReport) -> str:
     """The plain-text report the CLI prints."""
     lines = [report.summary, ""]
-    lines.append(f"verdict: {report.verdict} (confidence {report.confidence:.2f})"
-                 + ("  [needs review]" if report.needs_review else ""))
+    lines.append(
+        f"verdict: {report.verdict} (confidence {report.confidence:.2f})"
+        + ("  [needs review]" if report.needs_review else "")
+    )
     shares = sorted(report.shares.items(), key=lambda kv: -kv[1])
     lines.append("shares:  " + "  ".join(f"{k} {v:.0%}" for k, v in shares if v >= 0.01))
     if report.title:
@@ -138,7 +151,8 @@ def format_lint(report: LintReport) -> str:
     for f in report.findings:
         by_arch.setdefault(f.archetype, []).append(f)
     for arch, items in sorted(by_arch.items(), key=lambda kv: -len(kv[1])):
-        lines += ["", f"{_name(arch)} ({len(items)} sentences):"]
+        noun = "sentence" if len(items) == 1 else "sentences"
+        lines += ["", f"{_name(arch)} ({len(items)} {noun}):"]
         lines += [f"  - {f.sentence}  [{f.start}:{f.end}]" for f in items]
     if report.suggestions:
         lines += ["", "To make it read as one archetype, cut or move:"]

@@ -68,9 +68,7 @@ class ArchetypeModel:
             return np.zeros((0, len(SEGMENT_CLASSES)))
         return self.segment_head.predict_proba(embeddings)[:, self._seg_order]
 
-    def document_features(
-        self, embeddings: np.ndarray, probs: np.ndarray, weights: np.ndarray
-    ) -> np.ndarray:
+    def document_features(self, embeddings: np.ndarray, probs: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Role-weighted mean embedding (unit length) and soft outcome shares."""
         total = float(weights.sum())
         if total > 1e-9:
@@ -97,7 +95,9 @@ class ArchetypeModel:
         features = self.document_features(embeddings, probs, weights)
         segment_votes = votes(probs, headings, self.mix_rule.confidence)
         probabilities = softmax(self.doc_logits(features) / self.temperature)[0]
-        return DocumentReading(probs, weights, segment_votes, vote_shares(segment_votes, n_words), probabilities)
+        return DocumentReading(
+            probs, weights, segment_votes, vote_shares(segment_votes, n_words), probabilities
+        )
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

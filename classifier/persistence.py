@@ -7,6 +7,7 @@ expected scikit-learn estimators with the expected classes. Anything else raises
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -43,10 +44,8 @@ def library_versions() -> dict[str, str]:
 
     out = {"python": platform.python_version()}
     for name in ("scikit-learn", "sentence-transformers", "torch", "numpy", "skops", "archetype"):
-        try:
+        with contextlib.suppress(PackageNotFoundError):
             out[name] = version(name)
-        except PackageNotFoundError:
-            pass
     return out
 
 
@@ -132,9 +131,9 @@ def load_model(directory: Path) -> tuple[ArchetypeModel, dict[str, Any]]:
     seg, doc = heads.get("segment_head"), heads.get("doc_head")
     if not isinstance(seg, LogisticRegression) or not isinstance(doc, LogisticRegression):
         raise ModelError(f"{heads_path} does not hold two logistic-regression heads")
-    if sorted(map(str, seg.classes_)) != sorted(SEGMENT_CLASSES) or sorted(
-        map(str, doc.classes_)
-    ) != sorted(OUTCOME_NAMES):
+    if sorted(map(str, seg.classes_)) != sorted(SEGMENT_CLASSES) or sorted(map(str, doc.classes_)) != sorted(
+        OUTCOME_NAMES
+    ):
         raise ModelError(f"{heads_path} was trained on other labels than this version knows")
     try:
         model = ArchetypeModel(

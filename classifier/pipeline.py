@@ -71,9 +71,11 @@ class Classifier:
         model_version: str = "unversioned",
         mode: str = "standard",
         max_chars: int = DEFAULT_MAX_CHARS,
+        cache_size: int = 100_000,
     ) -> None:
         self.model = model
-        self.encoder = encoder if isinstance(encoder, CachedEncoder) else CachedEncoder(encoder)
+        # Distinct segments are encoded once; boilerplate repeats across documents and requests.
+        self.encoder = encoder if isinstance(encoder, CachedEncoder) else CachedEncoder(encoder, cache_size)
         self.model_version = model_version
         self.mode = mode
         self.max_chars = max_chars
@@ -85,6 +87,7 @@ class Classifier:
         *,
         encoder: Encoder | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
+        cache_size: int = 100_000,
     ) -> Classifier:
         """Load a saved model (default: :func:`default_model_dir`) and its encoder."""
         from .persistence import load_model
@@ -92,7 +95,11 @@ class Classifier:
         model, manifest = load_model(Path(path) if path else default_model_dir())
         enc = encoder or SentenceTransformerEncoder(manifest["encoder"])
         return cls(
-            model, enc, model_version=manifest["model_version"], max_chars=max_chars
+            model,
+            enc,
+            model_version=manifest["model_version"],
+            max_chars=max_chars,
+            cache_size=cache_size,
         )
 
     # -- classification ---------------------------------------------------------------------
@@ -216,8 +223,13 @@ class Classifier:
             label = NEUTRAL if seg.heading else SEGMENT_CLASSES[best]
             out.append(
                 SegmentReading(
-                    seg.text, seg.start, seg.end, label, round(float(probs[best]), 4),
-                    round(float(weight), 4), seg.heading,
+                    seg.text,
+                    seg.start,
+                    seg.end,
+                    label,
+                    round(float(probs[best]), 4),
+                    round(float(weight), 4),
+                    seg.heading,
                 )
             )
         return out
@@ -228,9 +240,7 @@ class Classifier:
         for label in OUTCOMES:
             col = SEGMENT_CLASSES.index(label.value)
             scored = []
-            for seg, probs, weight in zip(
-                segments, reading.segment_probs, reading.weights, strict=True
-            ):
+            for seg, probs, weight in zip(segments, reading.segment_probs, reading.weights, strict=True):
                 if weight <= 0 or int(np.argmax(probs)) != col:
                     continue
                 scored.append((float(weight * probs[col]), seg, float(probs[col])))

@@ -17,8 +17,28 @@ from .inputs import decode_bytes
 
 FORMATS = ("pdf", "docx", "html", "txt")
 _BLOCK_TAGS = {
-    "p", "div", "li", "ul", "ol", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-    "section", "article", "header", "footer", "blockquote", "pre", "dd", "dt",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
 }
 _SKIP_TAGS = {"script", "style", "head", "noscript", "template"}
 
@@ -62,9 +82,9 @@ def html_to_text(markup: str) -> str:
 
 
 def looks_like_html(text: str) -> bool:
-    return bool(re.search(r"<\s*(p|div|br|li|ul|h[1-6]|span|strong|b|em|table)\b[^>]*>", text[:5000], re.I)) or (
-        "&lt;p&gt;" in text[:5000] or "&lt;div" in text[:5000]
-    )
+    return bool(
+        re.search(r"<\s*(p|div|br|li|ul|h[1-6]|span|strong|b|em|table)\b[^>]*>", text[:5000], re.I)
+    ) or ("&lt;p&gt;" in text[:5000] or "&lt;div" in text[:5000])
 
 
 def detect_format(filename: str | None, content_type: str | None, data: bytes) -> str:

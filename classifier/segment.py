@@ -105,7 +105,10 @@ def _chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-_CONTINUES = re.compile(r"(?:[,&(/-]|\b(?:and|or|of|with|the|to|in|for|on|a|an|as|at|by|from|our|your|their|including|such))\s*$", re.IGNORECASE)
+_CONTINUES = re.compile(
+    r"(?:[,&(/-]|\b(?:and|or|of|with|the|to|in|for|on|a|an|as|at|by|from|our|your|their|including|such))\s*$",
+    re.IGNORECASE,
+)
 _BULLET_START = re.compile(r"^\s*(?:[-*+•·▪●◦>#]|\d{1,2}[.)]\s)")
 
 
@@ -175,8 +178,14 @@ def segment_text(text: str) -> list[Segment]:
                     if not _LETTER.search(cleaned):
                         continue
                     heading = len(bounds) == 1 and _is_heading(raw, cleaned, tagged)
+                    if not segments and len(bounds) == 1 and _is_title_line(cleaned):
+                        heading = True  # the posting's own title line says nothing about the body
                     segments.append(Segment(cleaned, c_start, c_end, heading))
     return segments
+
+
+def _is_title_line(cleaned: str) -> bool:
+    return len(cleaned.split()) <= 10 and cleaned[-1:] not in ".!?"
 
 
 def skip_mask(segments: list[Segment]) -> list[bool]:

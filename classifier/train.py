@@ -75,7 +75,9 @@ def tune_mix_rule(model: ArchetypeModel, docs: list[EncodedDocument]) -> tuple[M
     cases = []
     for ed in jds:
         probs = model.segment_probs(ed.embeddings)
-        verdict = OUTCOMES[int(np.argmax(model.doc_logits(model.features(ed.embeddings, ed.n_words, ed.headings))))]
+        verdict = OUTCOMES[
+            int(np.argmax(model.doc_logits(model.features(ed.embeddings, ed.n_words, ed.headings))))
+        ]
         cases.append((probs, ed, verdict))
     best: tuple | None = None
     for confidence in (0.6, 0.65, 0.7, 0.75, 0.8):
@@ -96,8 +98,16 @@ def tune_mix_rule(model: ArchetypeModel, docs: list[EncodedDocument]) -> tuple[M
                 rate = fp / max(int((~truth).sum()), 1)
                 key = (rate < MAX_FLAG_RATE, f1, -rate)
                 if best is None or key > best[0]:
-                    best = (key, rule, {"tune_mixed_f1": round(f1, 4), "tune_flag_rate": round(rate, 4),
-                                        "tune_mixed_jds": int(truth.sum()), "tune_single_jds": int((~truth).sum())})
+                    best = (
+                        key,
+                        rule,
+                        {
+                            "tune_mixed_f1": round(f1, 4),
+                            "tune_flag_rate": round(rate, 4),
+                            "tune_mixed_jds": int(truth.sum()),
+                            "tune_single_jds": int((~truth).sum()),
+                        },
+                    )
     assert best is not None
     model.mix_rule = best[1]
     return best[1], best[2]
@@ -137,8 +147,12 @@ def train(
     model = ArchetypeModel(segment_head, doc_head, review_rule=ReviewRule())
 
     val = encoded["val"]
-    val_logits = np.vstack([model.doc_logits(model.features(ed.embeddings, ed.n_words, ed.headings)) for ed in val])
-    model.temperature = fit_temperature(val_logits, np.array([OUTCOME_NAMES.index(ed.doc.label) for ed in val]))
+    val_logits = np.vstack(
+        [model.doc_logits(model.features(ed.embeddings, ed.n_words, ed.headings)) for ed in val]
+    )
+    model.temperature = fit_temperature(
+        val_logits, np.array([OUTCOME_NAMES.index(ed.doc.label) for ed in val])
+    )
     rule, mix_report = tune_mix_rule(model, encoded["train"] + val)
     log(f"temperature {model.temperature:.2f}; {rule}; {mix_report}")
     report = {

@@ -45,7 +45,9 @@ def create_app(settings: Settings | None = None, *, classifier: Classifier | Non
         clf = classifier
         if clf is None:
             started = time.perf_counter()
-            clf = Classifier.load(settings.model, max_chars=settings.max_chars)  # ModelError stops start-up
+            clf = Classifier.load(
+                settings.model, max_chars=settings.max_chars, cache_size=settings.cache_size
+            )  # ModelError stops start-up
             clf.classify("Warm-up: train and deploy machine learning models.")  # load weights now
             log.info("model %s loaded in %.1fs", clf.model_version, time.perf_counter() - started)
         clf.max_chars = settings.max_chars
@@ -74,12 +76,17 @@ def create_app(settings: Settings | None = None, *, classifier: Classifier | Non
         if response is None:
             response = await call_next(request)
         log.info(
-            "%s %s %s %sB %.0fms", request.method, path, response.status_code,
-            request.headers.get("content-length", "-"), 1000 * (time.perf_counter() - started),
+            "%s %s %s %sB %.0fms",
+            request.method,
+            path,
+            response.status_code,
+            request.headers.get("content-length", "-"),
+            1000 * (time.perf_counter() - started),
         )
         return response
 
     if settings.api_key:
+
         @app.middleware("http")
         async def auth(request: Request, call_next):
             if request.url.path.startswith("/v1/"):
@@ -88,8 +95,12 @@ def create_app(settings: Settings | None = None, *, classifier: Classifier | Non
                 if scheme.lower() != "bearer" or not secrets.compare_digest(
                     token.encode(), settings.api_key.encode()
                 ):
-                    return error(401, "unauthorized", "missing or wrong API key: send "
-                                 "'Authorization: Bearer <key>'", {"WWW-Authenticate": "Bearer"})
+                    return error(
+                        401,
+                        "unauthorized",
+                        "missing or wrong API key: send 'Authorization: Bearer <key>'",
+                        {"WWW-Authenticate": "Bearer"},
+                    )
             return await call_next(request)
 
     @app.exception_handler(RequestValidationError)
@@ -131,15 +142,21 @@ def _check(request: Request, settings: Settings, path: str) -> JSONResponse | No
     length = request.headers.get("content-length")
     if path in JSON_ENDPOINTS:
         if ctype != "application/json":
-            return error(415, "unsupported_media_type",
-                         f"send the body as application/json, not {ctype or 'no content type'}")
+            return error(
+                415,
+                "unsupported_media_type",
+                f"send the body as application/json, not {ctype or 'no content type'}",
+            )
         # JSON escaping can at most ~6x a text; batch bodies carry up to max_batch texts.
         factor = settings.max_batch if path.endswith("/batch") else 1
         limit = 6 * settings.max_chars * factor + 65536
     elif path in UPLOAD_ENDPOINTS:
         if ctype != "multipart/form-data":
-            return error(415, "unsupported_media_type",
-                         f"upload the file as multipart/form-data, not {ctype or 'no content type'}")
+            return error(
+                415,
+                "unsupported_media_type",
+                f"upload the file as multipart/form-data, not {ctype or 'no content type'}",
+            )
         limit = settings.max_upload_bytes + 65536
     else:
         return None

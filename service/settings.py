@@ -16,5 +16,6 @@ class Settings(BaseSettings):
     max_batch: int = Field(64, description="most documents in one /v1/classify/batch call")
     max_upload_bytes: int = Field(10 * 1024 * 1024, description="largest uploaded file")
     api_key: str | None = Field(None, description="when set, /v1 calls need 'Authorization: Bearer <key>'")
+    cache_size: int = Field(100_000, description="distinct segments kept embedded; 0 turns the cache off")
     workers: int = Field(2, description="classifications run at once, off the event loop")
     log_level: str = "info"

@@ -7,6 +7,7 @@ import io
 
 def make_pdf(lines: list[str]) -> bytes:
     """A one-page PDF with real text objects (pypdf extracts them like any other PDF)."""
+
     def esc(s: str) -> str:
         return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 

@@ -12,8 +12,14 @@ from .texts import ANALYST_JD, APPLIED_JD, BOILERPLATE, INFRA_JD, MIXED_JD, ML_J
 
 def test_result_fields_are_complete_and_consistent(clf):
     r = clf.classify(ML_JD, title="Senior Machine Learning Engineer")
-    assert set(r.probabilities) == {"research_scientist", "research_engineer", "ml_engineer",
-                                    "ml_infra_engineer", "applied_ai_engineer", "out_of_scope"}
+    assert set(r.probabilities) == {
+        "research_scientist",
+        "research_engineer",
+        "ml_engineer",
+        "ml_infra_engineer",
+        "applied_ai_engineer",
+        "out_of_scope",
+    }
     assert np.isclose(sum(r.probabilities.values()), 1.0, atol=1e-3)
     assert r.confidence == max(r.probabilities.values())
     assert r.archetype == max(r.probabilities, key=r.probabilities.get)
@@ -26,8 +32,14 @@ def test_result_fields_are_complete_and_consistent(clf):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [(ML_JD, "ml_engineer"), (INFRA_JD, "ml_infra_engineer"), (APPLIED_JD, "applied_ai_engineer"),
-     (RS_RESUME, "research_scientist"), (NURSE_JD, "out_of_scope"), (ANALYST_JD, "out_of_scope")],
+    [
+        (ML_JD, "ml_engineer"),
+        (INFRA_JD, "ml_infra_engineer"),
+        (APPLIED_JD, "applied_ai_engineer"),
+        (RS_RESUME, "research_scientist"),
+        (NURSE_JD, "out_of_scope"),
+        (ANALYST_JD, "out_of_scope"),
+    ],
 )
 def test_verdicts_on_clear_documents(clf, text, expected):
     r = clf.classify(text)

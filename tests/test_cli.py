@@ -47,8 +47,11 @@ def test_classify_stdin(monkeypatch, capsys):
         (b"", "empty"),
         (b"   \n\n  ", "empty"),
         (b"\x00\x01\x02binary\x00", "binary"),
-        ("Buscamos una persona ingeniera de datos para la empresa con experiencia en los modelos y "
-         "en la nube, que trabaje con nosotros en el equipo de la oficina.".encode(), "not to be English"),
+        (
+            b"Buscamos una persona ingeniera de datos para la empresa con experiencia en los modelos y "
+            b"en la nube, que trabaje con nosotros en el equipo de la oficina.",
+            "not to be English",
+        ),
         (b"word " * 1_000_000, "characters; the limit is"),
     ],
 )
@@ -114,7 +117,9 @@ def test_missing_model_exits_3_as_a_real_process(tmp_path):
     jd.write_text(ML_JD)
     proc = subprocess.run(
         [sys.executable, "-m", "classifier.cli", "classify", str(jd), "--model", str(tmp_path / "none")],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 3
     assert "no model at" in proc.stderr and "archetype train" in proc.stderr

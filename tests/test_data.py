@@ -62,11 +62,16 @@ def test_no_test_sentence_appears_in_training_data(segments, documents):
         if split[doc.id] == "train":
             train.update(_norm(s.text) for s in segment_text(doc.text))
     leaks = []
-    for doc in documents:
-        if split[doc.id] != "test":
-            continue
+    held_out = [d for d in documents if split[d.id] == "test"] + load_documents(folder="challenge")
+    for doc in held_out:
         for seg in segment_text(doc.text):
             key = _norm(seg.text)
             if len(key.split()) >= 6 and key in train:
                 leaks.append((doc.id, seg.text))
-    assert not leaks, f"{len(leaks)} test sentences also in training data, e.g. {leaks[:5]}"
+    assert not leaks, f"{len(leaks)} held-out sentences also in training data, e.g. {leaks[:5]}"
+
+
+def test_challenge_set_is_present_and_never_in_the_split():
+    challenge = load_documents(folder="challenge")
+    assert len(challenge) >= 100
+    assert not {d.id for d in challenge} & set(load_split())

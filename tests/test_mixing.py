@@ -29,7 +29,9 @@ def test_boilerplate_neither_dilutes_nor_sways_shares():
     assert np.isclose(a[OUTCOMES.index(M)], 2 / 3)
     # the soft shares that feed the document head are floored the same way
     w = role_weights(padded, words, np.zeros(33, bool))
-    assert np.allclose(soft_shares(padded, w), soft_shares(core, role_weights(core, words[:3], np.zeros(3, bool))), atol=1e-6)
+    assert np.allclose(
+        soft_shares(padded, w), soft_shares(core, role_weights(core, words[:3], np.zeros(3, bool))), atol=1e-6
+    )
 
 
 def test_mixed_rule_threshold_and_votes():

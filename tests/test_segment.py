@@ -7,10 +7,17 @@ def spans_match(text):
 
 
 def test_sentences_bullets_and_headings():
-    text = "## What you'll do\n- Train ranking models. Deploy them.\n* Monitor drift\n\nRequirements:\n1. Python"
+    text = (
+        "## What you'll do\n- Train ranking models. Deploy them.\n* Monitor drift\n\nRequirements:\n1. Python"
+    )
     segs = segment_text(text)
     assert [s.text for s in segs] == [
-        "What you'll do", "Train ranking models.", "Deploy them.", "Monitor drift", "Requirements:", "Python",
+        "What you'll do",
+        "Train ranking models.",
+        "Deploy them.",
+        "Monitor drift",
+        "Requirements:",
+        "Python",
     ]
     assert [s.heading for s in segs] == [True, False, False, False, True, False]
     spans_match(text)
@@ -27,7 +34,13 @@ def test_html_remnants_are_cleaned_and_offsets_point_into_the_raw_input():
 
 def test_inline_bullets_and_crlf():
     text = "Skills:\r\nPyTorch • JAX • Kubernetes\r\nLed a team of 4."
-    assert [s.text for s in segment_text(text)] == ["Skills:", "PyTorch", "JAX", "Kubernetes", "Led a team of 4."]
+    assert [s.text for s in segment_text(text)] == [
+        "Skills:",
+        "PyTorch",
+        "JAX",
+        "Kubernetes",
+        "Led a team of 4.",
+    ]
     spans_match(text)
 
 
@@ -45,11 +58,16 @@ def test_no_letters_no_segment():
 
 
 def test_hard_wrapped_lines_are_rejoined_but_lists_are_not():
-    text = ("We offer 24 days of paid time\noff, parental leave and a\nlearning budget.\n"
-            "- Train models\n- Deploy them\nRequirements:\nPython")
+    text = (
+        "We offer 24 days of paid time\noff, parental leave and a\nlearning budget.\n"
+        "- Train models\n- Deploy them\nRequirements:\nPython"
+    )
     assert [s.text for s in segment_text(text)] == [
         "We offer 24 days of paid time off, parental leave and a learning budget.",
-        "Train models", "Deploy them", "Requirements:", "Python",
+        "Train models",
+        "Deploy them",
+        "Requirements:",
+        "Python",
     ]
     spans_match(text)
 
@@ -57,5 +75,13 @@ def test_hard_wrapped_lines_are_rejoined_but_lists_are_not():
 def test_repeats_and_headings_are_skipped():
     from classifier.segment import skip_mask
 
-    segs = segment_text("Benefits\nWe are an equal opportunity employer.\nTrain models.\nWe are an equal opportunity employer.")
+    segs = segment_text(
+        "Benefits\nWe are an equal opportunity employer.\nTrain models.\nWe are an equal opportunity employer."
+    )
     assert skip_mask(segs) == [True, False, False, True]
+
+
+def test_a_short_first_line_is_the_title_not_a_role_sentence():
+    segs = segment_text("Machine Learning Engineer - Personalisation\nOwn our ranking models.")
+    assert segs[0].heading and not segs[1].heading
+    assert not segment_text("Own our ranking models end to end.\nMore text")[0].heading

@@ -26,8 +26,14 @@ def test_health_ready_taxonomy_docs(http):
     ready = http.get("/readyz").json()
     assert ready["status"] == "ready" and ready["model_version"].startswith("archetype-")
     ids = [a["id"] for a in http.get("/v1/archetypes").json()]
-    assert ids == ["research_scientist", "research_engineer", "ml_engineer", "ml_infra_engineer",
-                   "applied_ai_engineer", "out_of_scope"]
+    assert ids == [
+        "research_scientist",
+        "research_engineer",
+        "ml_engineer",
+        "ml_infra_engineer",
+        "applied_ai_engineer",
+        "out_of_scope",
+    ]
     assert http.get("/docs").status_code == 200
     paths = http.get("/openapi.json").json()["paths"]
     assert {"/v1/classify", "/v1/classify/batch", "/v1/lint", "/v1/classify/file"} <= set(paths)
@@ -40,7 +46,7 @@ def test_classify(http):
     assert body["archetype"] == "ml_infra_engineer" and body["title_mismatch"] is True
     assert abs(sum(body["probabilities"].values()) - 1) < 1e-3
     for e in body["evidence"]["ml_infra_engineer"]:
-        assert INFRA_JD[e["start"]:e["end"]].replace("\n", " ") == e["text"]
+        assert INFRA_JD[e["start"] : e["end"]].replace("\n", " ") == e["text"]
 
 
 def test_batch_keeps_order_and_isolates_bad_documents(http):
@@ -63,7 +69,7 @@ def test_lint_mixed_jd(http):
     pulled = {f["archetype"] for f in body["findings"]}
     assert {"ml_engineer", "research_scientist"} <= pulled
     for f in body["findings"]:
-        assert f["message"] and MIXED_JD[f["start"]:f["end"]]
+        assert f["message"] and MIXED_JD[f["start"] : f["end"]]
     assert body["suggestions"] and all(s["archetype"] == "research_scientist" for s in body["suggestions"])
     assert body["title_mismatch"]["mismatch"] is True
     assert body["title_mismatch"]["title_suggests"] == ["research_scientist"]
@@ -71,9 +77,13 @@ def test_lint_mixed_jd(http):
 
 
 def test_lint_declared_blend(http):
-    body = http.post("/v1/lint", json={"text": MIXED_JD, "allow_mix": ["ml_engineer", "research_scientist"]}).json()
+    body = http.post(
+        "/v1/lint", json={"text": MIXED_JD, "allow_mix": ["ml_engineer", "research_scientist"]}
+    ).json()
     assert body["passed"] and not body["mixed"]
-    body = http.post("/v1/lint", json={"text": MIXED_JD, "allow_mix": ["research_engineer", "ml_infra_engineer"]}).json()
+    body = http.post(
+        "/v1/lint", json={"text": MIXED_JD, "allow_mix": ["research_engineer", "ml_infra_engineer"]}
+    ).json()
     assert body["mixed"]
 
 
@@ -81,9 +91,19 @@ def test_lint_declared_blend(http):
     ("name", "content", "ctype"),
     [
         ("cv.pdf", make_pdf(RS_RESUME.splitlines()), "application/pdf"),
-        ("cv.docx", make_docx(RS_RESUME.splitlines()), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (
+            "cv.docx",
+            make_docx(RS_RESUME.splitlines()),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
         ("cv.txt", RS_RESUME.encode(), "text/plain"),
-        ("cv.html", ("<html><body>" + "".join(f"<p>{x}</p>" for x in RS_RESUME.splitlines()) + "</body></html>").encode(), "text/html"),
+        (
+            "cv.html",
+            (
+                "<html><body>" + "".join(f"<p>{x}</p>" for x in RS_RESUME.splitlines()) + "</body></html>"
+            ).encode(),
+            "text/html",
+        ),
     ],
 )
 def test_file_upload_formats(http, name, content, ctype):
@@ -98,12 +118,32 @@ def test_file_upload_formats(http, name, content, ctype):
         ({"json": {"text": ""}}, 422, "empty_text"),
         ({"json": {"text": "   \n "}}, 422, "empty_text"),
         ({"json": {"text": "x " * 150_000}}, 413, "text_too_large"),
-        ({"content": b'{"text": "unterminated', "headers": {"content-type": "application/json"}}, 422, "malformed_json"),
-        ({"content": b"text=hello", "headers": {"content-type": "application/x-www-form-urlencoded"}}, 415, "unsupported_media_type"),
-        ({"content": b'{"text": "hi"}', "headers": {"content-type": "text/plain"}}, 415, "unsupported_media_type"),
+        (
+            {"content": b'{"text": "unterminated', "headers": {"content-type": "application/json"}},
+            422,
+            "malformed_json",
+        ),
+        (
+            {"content": b"text=hello", "headers": {"content-type": "application/x-www-form-urlencoded"}},
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            {"content": b'{"text": "hi"}', "headers": {"content-type": "text/plain"}},
+            415,
+            "unsupported_media_type",
+        ),
         ({"json": {"text": ML_JD, "kind": "poster"}}, 422, "invalid_request"),
         ({"json": {"txt": ML_JD}}, 422, "invalid_request"),
-        ({"json": {"text": "Buscamos una ingeniera de datos para la empresa con experiencia en los modelos y en la nube para el equipo."}}, 422, "unsupported_language"),
+        (
+            {
+                "json": {
+                    "text": "Buscamos una ingeniera de datos para la empresa con experiencia en los modelos y en la nube para el equipo."
+                }
+            },
+            422,
+            "unsupported_language",
+        ),
     ],
 )
 def test_bad_input_statuses(http, kwargs, status, code):
@@ -154,7 +194,9 @@ def test_logs_hold_no_document_text(http, caplog):
     with caplog.at_level(logging.DEBUG):
         http.post("/v1/classify", json={"text": f"{marker} led our fraud models in production. {ML_JD}"})
         http.post("/v1/lint", json={"text": f"{marker} {MIXED_JD}", "title": marker})
-        http.post("/v1/classify/file", files={"file": ("cv.txt", f"{marker} {RS_RESUME}".encode(), "text/plain")})
+        http.post(
+            "/v1/classify/file", files={"file": ("cv.txt", f"{marker} {RS_RESUME}".encode(), "text/plain")}
+        )
     assert any("verdict=" in r.getMessage() for r in caplog.records)
     assert not [r for r in caplog.records if marker in r.getMessage()]
 

@@ -3,8 +3,12 @@ import pytest
 from classifier.taxonomy import ARCHETYPES, TAXONOMY, Label, title_labels, title_mismatch
 
 A, S, E, M, I, O = (
-    Label.APPLIED_AI_ENGINEER, Label.RESEARCH_SCIENTIST, Label.RESEARCH_ENGINEER,
-    Label.ML_ENGINEER, Label.ML_INFRA_ENGINEER, Label.OUT_OF_SCOPE,
+    Label.APPLIED_AI_ENGINEER,
+    Label.RESEARCH_SCIENTIST,
+    Label.RESEARCH_ENGINEER,
+    Label.ML_ENGINEER,
+    Label.ML_INFRA_ENGINEER,
+    Label.OUT_OF_SCOPE,
 )
 
 

@@ -12,20 +12,48 @@ from classifier.persistence import load_model, save_model
 from classifier.train import train
 
 SEGMENTS = {
-    "research_scientist": ["Publish first-author papers at NeurIPS and ICML.", "Set a research agenda on alignment.",
-                           "Develop novel learning algorithms with theoretical guarantees.", "PhD in machine learning required."],
-    "research_engineer": ["Implement papers and reproduce their results in JAX.", "Run large post-training jobs with GRPO.",
-                          "Build research evaluation harnesses for scientists.", "Write fast PyTorch research code for ablations."],
-    "ml_engineer": ["Own fraud models from feature pipelines to production.", "Monitor drift and retrain ranking models.",
-                    "Run A/B tests on recommendation models.", "Build training pipelines in Airflow and MLflow."],
-    "ml_infra_engineer": ["Operate GPU clusters with Kubernetes and Slurm.", "Tune NCCL collectives over InfiniBand.",
-                          "Build inference serving with vLLM and TensorRT-LLM.", "Write CUDA kernels for attention."],
-    "applied_ai_engineer": ["Build RAG features on top of LLM APIs.", "Design prompts and evals for our copilot.",
-                            "Ship agents that call tools for customers.", "Add guardrails and cut cost per LLM call."],
-    "out_of_scope": ["Build React components for our checkout page.", "Write SQL dashboards for the finance team.",
-                     "Care for patients on the cardiac ward.", "Source candidates for engineering roles."],
-    "neutral": ["We offer a pension and 25 days of holiday.", "We are an equal opportunity employer.",
-                "Salary range: $120,000 to $150,000.", "Hybrid working from our Leeds office."],
+    "research_scientist": [
+        "Publish first-author papers at NeurIPS and ICML.",
+        "Set a research agenda on alignment.",
+        "Develop novel learning algorithms with theoretical guarantees.",
+        "PhD in machine learning required.",
+    ],
+    "research_engineer": [
+        "Implement papers and reproduce their results in JAX.",
+        "Run large post-training jobs with GRPO.",
+        "Build research evaluation harnesses for scientists.",
+        "Write fast PyTorch research code for ablations.",
+    ],
+    "ml_engineer": [
+        "Own fraud models from feature pipelines to production.",
+        "Monitor drift and retrain ranking models.",
+        "Run A/B tests on recommendation models.",
+        "Build training pipelines in Airflow and MLflow.",
+    ],
+    "ml_infra_engineer": [
+        "Operate GPU clusters with Kubernetes and Slurm.",
+        "Tune NCCL collectives over InfiniBand.",
+        "Build inference serving with vLLM and TensorRT-LLM.",
+        "Write CUDA kernels for attention.",
+    ],
+    "applied_ai_engineer": [
+        "Build RAG features on top of LLM APIs.",
+        "Design prompts and evals for our copilot.",
+        "Ship agents that call tools for customers.",
+        "Add guardrails and cut cost per LLM call.",
+    ],
+    "out_of_scope": [
+        "Build React components for our checkout page.",
+        "Write SQL dashboards for the finance team.",
+        "Care for patients on the cardiac ward.",
+        "Source candidates for engineering roles.",
+    ],
+    "neutral": [
+        "We offer a pension and 25 days of holiday.",
+        "We are an equal opportunity employer.",
+        "Salary range: $120,000 to $150,000.",
+        "Hybrid working from our Leeds office.",
+    ],
 }
 
 
@@ -48,8 +76,16 @@ def _write(tmp_path, segments=SEGMENTS):
         if label != "out_of_scope":  # a mixed JD per archetype
             other = labels[(i + 1) % 5]
             text = "\n".join(segments[label][:3] + segments[other][:2])
-            docs.append({"id": f"mix-{label}", "kind": "jd", "text": text, "label": label,
-                         "mixed_with": other, "second_share": 0.4})
+            docs.append(
+                {
+                    "id": f"mix-{label}",
+                    "kind": "jd",
+                    "text": text,
+                    "label": label,
+                    "mixed_with": other,
+                    "second_share": 0.4,
+                }
+            )
             split[f"mix-{label}"] = ("train", "val", "test", "train", "val")[i]
     with open(tmp_path / "documents" / "docs.jsonl", "w") as fh:
         fh.writelines(json.dumps(d) + "\n" for d in docs)

@@ -60,8 +60,14 @@ async def run(request: Request, fn, *args, **kwargs):
 
 
 def _log(kind: str, result, n_chars: int) -> None:
-    log.info("%s chars=%d verdict=%s conf=%.2f mixed=%s", kind, n_chars, result.archetype,
-             result.confidence, result.mixed)
+    log.info(
+        "%s chars=%d verdict=%s conf=%.2f mixed=%s",
+        kind,
+        n_chars,
+        result.archetype,
+        result.confidence,
+        result.mixed,
+    )
 
 
 @router.post("/classify", response_model=ClassificationOut, responses=ERRORS)
@@ -73,17 +79,19 @@ async def classify(body: ClassifyRequest, request: Request, clf: ClassifierDep) 
 
 
 @router.post("/classify/batch", response_model=BatchOut, responses=ERRORS)
-async def classify_batch(
-    body: BatchRequest, request: Request, clf: ClassifierDep, settings: SettingsDep
-):
+async def classify_batch(body: BatchRequest, request: Request, clf: ClassifierDep, settings: SettingsDep):
     """Classify up to ``ARCHETYPE_MAX_BATCH`` documents (default 64); results in input order.
 
     A bad document gets an error in its place; the others are still classified."""
     n = len(body.documents)
     if n > settings.max_batch:
         return JSONResponse(
-            {"error": {"code": "batch_too_large",
-                       "message": f"{n} documents in one batch; the limit is {settings.max_batch}"}},
+            {
+                "error": {
+                    "code": "batch_too_large",
+                    "message": f"{n} documents in one batch; the limit is {settings.max_batch}",
+                }
+            },
             413,
         )
     docs = [Document(d.text, d.title, d.kind, d.id) for d in body.documents]
@@ -101,8 +109,9 @@ async def classify_batch(
 @router.post("/lint", response_model=LintOut, responses=ERRORS)
 async def lint_jd(body: LintRequest, request: Request, clf: ClassifierDep) -> LintOut:
     """Lint a JD before posting: one archetype or a blend, and which sentences to cut or move."""
-    report: LintReport = await run(request, lint, clf, body.text, title=body.title,
-                                   allow_mix=tuple(body.allow_mix))
+    report: LintReport = await run(
+        request, lint, clf, body.text, title=body.title, allow_mix=tuple(body.allow_mix)
+    )
     _log("lint", report.classification, len(body.text))
     return to_lint_out(report)
 

@@ -24,8 +24,9 @@ async def healthz() -> HealthOut:
     return HealthOut(status="ok")
 
 
-@router.get("/readyz", response_model=HealthOut, tags=["health"],
-            responses={503: {"description": "model not loaded"}})
+@router.get(
+    "/readyz", response_model=HealthOut, tags=["health"], responses={503: {"description": "model not loaded"}}
+)
 async def readyz(request: Request):
     """The model is loaded and requests can be served."""
     clf = request.app.state.classifier
