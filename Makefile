@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install model eval bench bench-load lint clean browser
+.PHONY: run test install model eval bench-load bench-bulk lint clean browser
 
 # Create the virtual environment and install the project. torch is pinned to the CPU build that
 # these machines carry locally; an unpinned torch would pull a multi-GB CUDA build.
@@ -52,3 +52,7 @@ clean:
 # Load test of /v1/lint on loopback (not part of make test): req/s and p50/p95 at 1 and 8 clients.
 bench-load: model
 	$(BIN)/python -m benchmarks.load --requests 60 --concurrency 1 8 --out reports/load.md
+
+# Bulk throughput with and without the segment cache on a 10,000-row export (not part of make test).
+bench-bulk: model
+	$(BIN)/python -m benchmarks.bulk --rows 10000 --uncached-rows 500 --out reports/bulk.md

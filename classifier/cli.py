@@ -205,6 +205,30 @@ def cmd_split(args) -> int:
     return EXIT_OK
 
 
+def cmd_bulk(args) -> int:
+    from .bulk import BulkOptions, run_bulk
+
+    options = BulkOptions(
+        text_column=args.text_column,
+        title_column=args.title_column,
+        id_column=args.id_column,
+        kind=args.kind,
+        chunk_size=args.chunk_size,
+        engine=args.engine,
+        workers=args.workers,
+    )
+    if args.engine == "ray":
+        from .pipeline import default_model_dir
+
+        model = args.model or str(default_model_dir())
+        clf: Any = model  # each Ray worker loads the model itself, once
+    else:
+        clf = _load(args)
+    summary = run_bulk(clf, args.input, args.out, options, resume=args.resume, restart=args.restart)
+    print(summary.text())
+    return EXIT_OK
+
+
 def cmd_serve(args) -> int:
     try:
         import uvicorn
@@ -276,6 +300,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", choices=["val", "test"], default="test")
     p.add_argument("--report-dir", default="reports", help="where eval.json and eval.md go")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser(
+        "bulk", help="classify every row of an ATS export (CSV, XLSX, JSONL, Parquet, a folder)"
+    )
+    p.add_argument(
+        "input", help="a .csv, .xlsx, .jsonl or .parquet file, or a folder of PDF/DOCX/TXT/HTML files"
+    )
+    p.add_argument(
+        "--out", required=True, help="output file; its extension picks the format (default: the input's)"
+    )
+    p.add_argument(
+        "--text-column", help="the column holding the JD or resume text (default: recognised or guessed)"
+    )
+    p.add_argument("--title-column", help="the column holding the job title")
+    p.add_argument(
+        "--id-column", help="the column holding each row's id (default: guessed, else the row number)"
+    )
+    p.add_argument("--kind", default="auto", help="jd, resume or auto (default)")
+    p.add_argument(
+        "--resume", action="store_true", help="continue an interrupted run from its last checkpoint"
+    )
+    p.add_argument("--restart", action="store_true", help="discard an interrupted run and start over")
+    p.add_argument("--chunk-size", type=int, default=64, help="rows classified (and checkpointed) together")
+    p.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="local (default), or ray: classify chunks on a Ray cluster (RAY_ADDRESS, else a local one)",
+    )
+    p.add_argument("--workers", type=int, default=2, help="with --engine ray: classifier actors")
+    model_opt(p)
+    p.set_defaults(func=cmd_bulk)
 
     p = sub.add_parser("serve", help="start the HTTP service and the lint page")
     p.add_argument("--host", help="default 127.0.0.1 or $ARCHETYPE_HOST")

@@ -100,7 +100,7 @@ def _key(text: str) -> bytes:
 class CachedEncoder:
     """Encode each distinct text once: boilerplate repeats across documents and rows.
 
-    An LRU map from a hash of the text to its vector, bounded by ``max_entries``.
+    An LRU map from a hash of the text to its vector, bounded by ``max_entries``; 0 turns it off.
     """
 
     def __init__(self, inner: Encoder, max_entries: int = 100_000) -> None:
@@ -112,6 +112,9 @@ class CachedEncoder:
         self.misses = 0
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        if self.max_entries <= 0:  # cache off: every occurrence is encoded (the honest baseline)
+            self.misses += len(texts)
+            return self.inner.encode(list(texts))
         keys = [_key(t) for t in texts]
         missing: dict[bytes, str] = {}
         for k, t in zip(keys, texts, strict=True):

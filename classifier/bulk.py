@@ -1,0 +1,548 @@
+"""Reclassify a whole ATS export: every row out, nothing lost, resumable, streaming.
+
+Rows are read in order, classified in chunks through :meth:`Classifier.classify_batch`, and
+appended to a spool (JSONL) beside the output; unreadable rows go to a rejects spool with the
+reason. After each chunk both spools are flushed to disk and a checkpoint records how many input
+rows they hold and their byte sizes. ``--resume`` truncates the spools to the checkpoint and skips
+the rows already done, so a run killed at any moment loses and repeats nothing. At the end the
+spools become the output and the rejects file in the requested format, written to temporary
+names and renamed into place: a crash never leaves a half-written file that looks complete.
+
+Invariant, checked and reported: input rows = output rows + rejected rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .model import OUTCOME_NAMES
+from .pipeline import Classifier, Document
+from .readers import html_to_text, looks_like_html
+from .tables import Row, Table, TableWriter, format_of, open_table
+
+PROB_COLUMNS = [f"prob_{name}" for name in OUTCOME_NAMES]
+RESULT_COLUMNS = [
+    "archetype",
+    "confidence",
+    *PROB_COLUMNS,
+    "mixed",
+    "mixed_with",
+    "title_mismatch",
+    "needs_review",
+    "model_version",
+    "mode",
+]
+REJECT_COLUMNS = ["row", "id", "reason"]
+CHECKPOINT_VERSION = 1
+
+_TEXT_NAMES = [
+    "text",
+    "description",
+    "job_description",
+    "jobdescription",
+    "jd",
+    "body",
+    "content",
+    "resume",
+    "resume_text",
+    "cv",
+    "cv_text",
+    "posting",
+    "details",
+    "job_details",
+]
+_TITLE_NAMES = ["title", "job_title", "jobtitle", "position", "position_title", "role", "headline", "name"]
+_ID_NAMES = [
+    "id",
+    "job_id",
+    "jobid",
+    "posting_id",
+    "requisition_id",
+    "req_id",
+    "candidate_id",
+    "application_id",
+    "uuid",
+    "file",
+]
+
+
+class BulkError(InputError):
+    code = "bulk"
+
+
+@dataclass(frozen=True)
+class BulkOptions:
+    text_column: str | None = None
+    title_column: str | None = None
+    id_column: str | None = None
+    kind: str = "auto"
+    chunk_size: int = 64
+    engine: str = "local"
+    workers: int = 2
+
+
+@dataclass
+class Plan:
+    """How rows become documents: which layout was recognised and which columns are read."""
+
+    layout: str
+    text_columns: list[str]
+    title_column: str | None
+    id_column: str | None
+    guessed: bool = False
+
+    def describe(self) -> str:
+        how = "guessed" if self.guessed else "recognised" if self.layout != "given" else "given"
+        parts = [f"layout {self.layout} ({how}); text from {', '.join(self.text_columns)}"]
+        parts.append(f"title from {self.title_column}" if self.title_column else "no title column")
+        parts.append(f"id from {self.id_column}" if self.id_column else "id = row number")
+        return "; ".join(parts)
+
+
+@dataclass
+class Summary:
+    input: str
+    output: str
+    rejects: str
+    rows: int = 0
+    classified: int = 0
+    rejected: int = 0
+    by_archetype: dict[str, int] = field(default_factory=dict)
+    mixed: int = 0
+    out_of_scope: int = 0
+    needs_review: int = 0
+    seconds: float = 0.0
+    resumed_from: int = 0
+    plan: str = ""
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows == self.classified + self.rejected
+
+    def text(self) -> str:
+        rate = (self.rows - self.resumed_from) / self.seconds if self.seconds else 0.0
+        lines = [
+            f"{self.rows:,} rows read: {self.classified:,} classified -> {self.output}, "
+            f"{self.rejected:,} rejected -> {self.rejects}",
+            f"check: {self.classified:,} + {self.rejected:,} = {self.classified + self.rejected:,} "
+            + ("(every row accounted for)" if self.balanced else "(MISMATCH)"),
+            "by archetype: "
+            + ", ".join(f"{k} {v:,}" for k, v in sorted(self.by_archetype.items(), key=lambda kv: -kv[1])),
+            f"mixed {self.mixed:,}, out of scope {self.out_of_scope:,}, needs review {self.needs_review:,}",
+            f"{self.seconds:.1f}s, {rate:.1f} rows/s"
+            + (f" (resumed after row {self.resumed_from:,})" if self.resumed_from else ""),
+        ]
+        return "\n".join(lines)
+
+
+# -- which columns hold what --------------------------------------------------------------------
+def plan_columns(table: Table, options: BulkOptions) -> Plan:
+    cols = table.columns
+    lower = {c.lower(): c for c in cols}
+
+    def need(name: str | None, what: str) -> str | None:
+        if name is None:
+            return None
+        if name in cols:
+            return name
+        if name.lower() in lower:
+            return lower[name.lower()]
+        raise BulkError(
+            f"{what} column {name!r} is not in {table.path.name}; available columns: {', '.join(cols)}"
+        )
+
+    if table.format == "folder":
+        return Plan("folder of files", ["(file contents)"], need(options.title_column, "title"), "file")
+    title = need(options.title_column, "title")
+    ident = need(options.id_column, "id")
+    if options.text_column:
+        return Plan(
+            "given",
+            [need(options.text_column, "text")],
+            title or _pick(lower, _TITLE_NAMES),
+            ident or _pick(lower, _ID_NAMES),
+        )
+    names = set(lower)
+    if {"descriptionplain", "lists"} <= names or {"description", "lists", "additional"} <= names:
+        text = [
+            lower[n]
+            for n in ("descriptionplain", "description", "lists", "additionalplain", "additional")
+            if n in names
+        ]
+        if "descriptionplain" in names and "description" in names:
+            text.remove(lower["description"])
+        if "additionalplain" in names and "additional" in names:
+            text.remove(lower["additional"])
+        return Plan("Lever postings", text, title or lower.get("text"), ident or lower.get("id"))
+    if "descriptionplain" in names or "descriptionhtml" in names:
+        text = [lower["descriptionplain"] if "descriptionplain" in names else lower["descriptionhtml"]]
+        return Plan("Ashby job postings", text, title or lower.get("title"), ident or lower.get("id"))
+    if "content" in names and ("internal_job_id" in names or "absolute_url" in names or "title" in names):
+        return Plan(
+            "Greenhouse job posts", [lower["content"]], title or lower.get("title"), ident or lower.get("id")
+        )
+    guess = _pick(lower, _TEXT_NAMES, exclude=title)
+    if guess is None:
+        raise BulkError(
+            f"cannot tell which column holds the text in {table.path.name}; give --text-column "
+            f"(available columns: {', '.join(cols)})"
+        )
+    return Plan(
+        "generic table",
+        [guess],
+        title or _pick(lower, _TITLE_NAMES, exclude=guess),
+        ident or _pick(lower, _ID_NAMES),
+        guessed=True,
+    )
+
+
+def _pick(lower: dict[str, str], names: list[str], exclude: str | None = None) -> str | None:
+    for name in names:
+        col = lower.get(name)
+        if col and col != exclude:
+            return col
+    return None
+
+
+def row_text(row: Row, plan: Plan) -> str:
+    """The document text of a row: known layouts join their parts; HTML becomes clean text."""
+    if row.text is not None:
+        return row.text
+    parts = []
+    for col in plan.text_columns:
+        value = row.values.get(col)
+        if value is None or value == "":
+            continue
+        if isinstance(value, str) and plan.layout == "Lever postings" and col.lower() == "lists":
+            value = _lever_lists(value)
+        elif not isinstance(value, str):
+            value = json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
+        parts.append(html_to_text(value) if looks_like_html(value) else value)
+    return "\n\n".join(p for p in parts if p.strip())
+
+
+def _lever_lists(value: str) -> str:
+    try:
+        items = json.loads(value)
+    except json.JSONDecodeError:
+        return value
+    if not isinstance(items, list):
+        return value
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            out.append(str(item.get("text", "")))
+            content = str(item.get("content", ""))
+            out.append(html_to_text(content) if looks_like_html(content) else content)
+    return "\n".join(out)
+
+
+# -- the run ------------------------------------------------------------------------------------
+def _fingerprint(path: Path) -> dict[str, Any]:
+    if path.is_dir():
+        files = sorted(str(p.relative_to(path)) for p in path.rglob("*") if p.is_file())
+        return {"folder": str(path.resolve()), "files": hashlib.sha256("\n".join(files).encode()).hexdigest()}
+    st = path.stat()
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        digest.update(fh.read(1 << 20))
+    return {"file": str(path.resolve()), "size": st.st_size, "head_sha256": digest.hexdigest()}
+
+
+def default_output_format(table: Table, output: Path) -> str:
+    if output.suffix:
+        return format_of(output)
+    if table.format == "folder":
+        raise BulkError(f"{output}: give the output a .csv, .xlsx, .jsonl or .parquet extension")
+    return table.format
+
+
+def rejects_path(output: Path) -> Path:
+    """``out.csv`` -> ``out.rejects.csv``."""
+    return output.with_name(f"{output.stem}.rejects{output.suffix}")
+
+
+class _Progress:
+    """A bar on a terminal; a plain line every ``every`` seconds in logs."""
+
+    def __init__(self, total: int | None, stream=sys.stderr, every: float = 10.0):
+        self.total, self.stream, self.every = total, stream, every
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.started = time.perf_counter()
+        self.last = 0.0
+
+    def update(self, done: int, start: int) -> None:
+        now = time.perf_counter()
+        if not self.tty and now - self.last < self.every:
+            return
+        self.last = now
+        rate = (done - start) / max(now - self.started, 1e-9)
+        left = ""
+        if self.total and rate > 0:
+            secs = (self.total - done) / rate
+            left = f", {int(secs // 60)}m{int(secs % 60):02d}s left"
+        total = f"/{self.total:,}" if self.total else ""
+        if self.tty:
+            frac = done / self.total if self.total else 0
+            bar = "#" * int(30 * frac) + "-" * (30 - int(30 * frac))
+            self.stream.write(f"\r[{bar}] {done:,}{total} rows, {rate:.1f} rows/s{left}   ")
+        else:
+            self.stream.write(f"{done:,}{total} rows, {rate:.1f} rows/s{left}\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+
+
+def _classify_chunk(clf: Classifier, docs: list[Document]) -> list[dict | str]:
+    """Plain-data results for a chunk (what crosses to and from Ray workers)."""
+    out: list[dict | str] = []
+    for res in clf.classify_batch(docs):
+        if isinstance(res, InputError):
+            out.append(str(res))
+        else:
+            out.append(result_columns(res))
+    return out
+
+
+def result_columns(res) -> dict[str, Any]:
+    row = {
+        "archetype": res.archetype,
+        "confidence": res.confidence,
+        "mixed": res.mixed,
+        "mixed_with": res.mixed_with or "",
+        "title_mismatch": res.title_mismatch,
+        "needs_review": res.needs_review,
+        "model_version": res.model_version,
+        "mode": res.mode,
+    }
+    row.update({f"prob_{k}": v for k, v in res.probabilities.items()})
+    return row
+
+
+def run_bulk(
+    clf: Classifier | str | Path,
+    input_path: str | Path,
+    output_path: str | Path,
+    options: BulkOptions = BulkOptions(),
+    *,
+    resume: bool = False,
+    restart: bool = False,
+    out_format: str | None = None,
+    log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
+    progress_stream=sys.stderr,
+) -> Summary:
+    """Classify every row of ``input_path`` into ``output_path`` (see the module docstring)."""
+    started = time.perf_counter()
+    table = open_table(input_path)
+    output = Path(output_path)
+    fmt = out_format or default_output_format(table, output)
+    plan = plan_columns(table, options)
+    total = "?" if table.total is None else f"{table.total:,}"
+    log(f"{table.path.name}: {table.format}, {total} rows; {plan.describe()}")
+    for note in table.notes:
+        log(f"{table.path.name}: {note}")
+
+    work = output.with_name(f".{output.name}.archetype-run")
+    spool, reject_spool, ckpt_path = work / "rows.jsonl", work / "rejects.jsonl", work / "checkpoint.json"
+    settings = {"options": asdict(options), "format": fmt, "input": _fingerprint(table.path)}
+    counts: Counter = Counter()
+    done = 0
+    if ckpt_path.exists() and not restart:
+        checkpoint = json.loads(ckpt_path.read_text())
+        if not resume:
+            raise BulkError(
+                f"found an interrupted run into {output} ({checkpoint['rows_done']:,} rows done): "
+                "add --resume to continue it or --restart to start over"
+            )
+        if checkpoint.get("settings") != settings or checkpoint.get("version") != CHECKPOINT_VERSION:
+            raise BulkError("the interrupted run used another input file or other options; use --restart")
+        done = int(checkpoint["rows_done"])
+        counts = Counter(checkpoint["counts"])
+        for path, size in ((spool, checkpoint["spool_bytes"]), (reject_spool, checkpoint["rejects_bytes"])):
+            with open(path, "r+b") as fh:  # drop whatever was written after the last checkpoint
+                fh.truncate(size)
+        log(f"resuming after row {done:,}")
+    else:
+        if resume:
+            log("no interrupted run to resume: starting from the first row")
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        spool.touch()
+        reject_spool.touch()
+    resumed_from = done
+
+    if options.engine == "ray":
+        from .distributed import RayChunkClassifier
+
+        classify = RayChunkClassifier(clf, workers=options.workers)
+    else:
+        local = Classifier.load(clf) if isinstance(clf, (str, Path)) else clf
+        classify = lambda docs: _classify_chunk(local, docs)  # noqa: E731
+
+    progress = _Progress(table.total, progress_stream)
+    try:
+        with (
+            open(spool, "a", encoding="utf-8") as out_fh,
+            open(reject_spool, "a", encoding="utf-8") as rej_fh,
+        ):
+            for chunk in _chunks(table.rows(), done, options.chunk_size):
+                docs, slots = [], []
+                for row in chunk:
+                    row_id = _row_id(row, plan)
+                    if row.error:
+                        slots.append((row, row_id, row.error))
+                        continue
+                    text = row_text(row, plan)
+                    if not text.strip():
+                        where = ", ".join(plan.text_columns)
+                        slots.append((row, row_id, f"empty text in column {where}"))
+                        continue
+                    title = row.values.get(plan.title_column) if plan.title_column else None
+                    docs.append(Document(text, str(title) if title else None, options.kind, row_id))
+                    slots.append((row, row_id, None))
+                results = iter(classify(docs) if docs else [])
+                for row, row_id, error in slots:
+                    result = error if error is not None else next(results)
+                    if isinstance(result, str):
+                        rej_fh.write(
+                            json.dumps(
+                                {"row": row.number, "id": row_id, "reason": result}, ensure_ascii=False
+                            )
+                            + "\n"
+                        )
+                        counts["rejected"] += 1
+                    else:
+                        out_fh.write(
+                            json.dumps(
+                                {"values": row.values, "result": result}, ensure_ascii=False, default=str
+                            )
+                            + "\n"
+                        )
+                        counts["classified"] += 1
+                        counts[f"archetype:{result['archetype']}"] += 1
+                        counts["mixed"] += int(result["mixed"])
+                        counts["needs_review"] += int(result["needs_review"])
+                done = chunk[-1].number
+                _checkpoint(ckpt_path, out_fh, rej_fh, done, counts, settings)
+                progress.update(done, resumed_from)
+    finally:
+        progress.close()
+        if options.engine == "ray":
+            classify.close()
+
+    summary = _finish(table, plan, output, fmt, spool, reject_spool, counts, done)
+    shutil.rmtree(work, ignore_errors=True)
+    summary.seconds = time.perf_counter() - started
+    summary.resumed_from = resumed_from
+    summary.plan = plan.describe()
+    return summary
+
+
+def _chunks(rows: Iterator[Row], skip: int, size: int) -> Iterator[list[Row]]:
+    chunk: list[Row] = []
+    for row in rows:
+        if row.number <= skip:
+            continue
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _row_id(row: Row, plan: Plan) -> str:
+    if plan.id_column:
+        value = row.values.get(plan.id_column)
+        if value not in (None, ""):
+            return str(value)
+    return str(row.number)
+
+
+def _checkpoint(path: Path, out_fh, rej_fh, done: int, counts: Counter, settings: dict) -> None:
+    for fh in (out_fh, rej_fh):
+        fh.flush()
+        os.fsync(fh.fileno())
+    data = {
+        "version": CHECKPOINT_VERSION,
+        "rows_done": done,
+        "spool_bytes": out_fh.tell(),
+        "rejects_bytes": rej_fh.tell(),
+        "counts": dict(counts),
+        "settings": settings,
+    }
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data))
+    os.replace(tmp, path)
+
+
+def _finish(
+    table: Table,
+    plan: Plan,
+    output: Path,
+    fmt: str,
+    spool: Path,
+    reject_spool: Path,
+    counts: Counter,
+    rows: int,
+) -> Summary:
+    columns = list(table.columns)
+    rename = {c: (f"archetype_{c}" if c in columns else c) for c in RESULT_COLUMNS}
+    out_columns = columns + [rename[c] for c in RESULT_COLUMNS]
+    rej_out = rejects_path(output)
+    tmp_out = output.with_name(output.name + ".partial")
+    tmp_rej = rej_out.with_name(rej_out.name + ".partial")
+    dialect = table.dialect if (fmt == "csv" and table.format == "csv") else None
+    encoding = "utf-8-sig" if table.encoding in ("utf-8-sig", "cp1252") and fmt == "csv" else "utf-8"
+    writer = TableWriter(tmp_out, fmt, out_columns, csv_dialect=dialect, encoding=encoding)
+    written = 0
+    with open(spool, encoding="utf-8") as fh:
+        for line in fh:
+            item = json.loads(line)
+            row = dict(item["values"])
+            for col in columns:  # JSONL rows may lack some keys: keep them absent, not invented
+                row.setdefault(col, None)
+            row.update({rename[k]: v for k, v in item["result"].items()})
+            if fmt == "jsonl":
+                row = {k: v for k, v in row.items() if k in item["values"] or k in rename.values()}
+            writer.write(row)
+            written += 1
+    writer.close()
+    rwriter = TableWriter(tmp_rej, fmt, REJECT_COLUMNS, csv_dialect=dialect, encoding=encoding)
+    rejected = 0
+    with open(reject_spool, encoding="utf-8") as fh:
+        for line in fh:
+            rwriter.write(json.loads(line))
+            rejected += 1
+    rwriter.close()
+    os.replace(tmp_rej, rej_out)
+    os.replace(tmp_out, output)
+    by = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("archetype:")}
+    summary = Summary(
+        str(table.path),
+        str(output),
+        str(rej_out),
+        rows=rows,
+        classified=written,
+        rejected=rejected,
+        by_archetype=by,
+        mixed=counts["mixed"],
+        out_of_scope=by.get("out_of_scope", 0),
+        needs_review=counts["needs_review"],
+    )
+    if not summary.balanced:  # pragma: no cover - would be a bug; say so loudly
+        raise BulkError(f"row count mismatch: {rows} read, {written} written, {rejected} rejected")
+    return summary
