@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install model eval bench-load bench-bulk lint clean browser
+.PHONY: run test install model eval bench bench-speed bench-load bench-bulk lint clean browser
 
 # Create the virtual environment and install the project. torch is pinned to the CPU build that
 # these machines carry locally; an unpinned torch would pull a multi-GB CUDA build.
@@ -49,7 +49,14 @@ lint: install
 clean:
 	rm -rf $(MODEL) .cache
 
-# Load test of /v1/lint on loopback (not part of make test): req/s and p50/p95 at 1 and 8 clients.
+# Benchmarks (not part of make test): every backend's speed and accuracy, cold start, service
+# memory and latency; bulk with and without the segment cache; a load test of /v1/lint.
+bench: bench-speed bench-bulk bench-load
+
+bench-speed: model
+	$(BIN)/python -m benchmarks.speed --repeats 3 --out reports/speed.md
+
+# Load test of /v1/lint on loopback: req/s and p50/p95 at 1 and 8 clients.
 bench-load: model
 	$(BIN)/python -m benchmarks.load --requests 60 --concurrency 1 8 --out reports/load.md
 

@@ -23,7 +23,6 @@ from pathlib import Path
 from classifier import Classifier
 from classifier.bulk import BulkOptions, run_bulk
 from classifier.data import load_documents, load_split
-from classifier.encoder import SentenceTransformerEncoder
 
 INDUSTRIES = [
     "regional bank",
@@ -103,22 +102,23 @@ def main() -> int:
     parser.add_argument("--uncached-rows", type=int, default=500)
     parser.add_argument("--out", help="also write a markdown table here")
     args = parser.parse_args()
-    encoder = SentenceTransformerEncoder()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         big, small = tmp_path / "export.csv", tmp_path / "head.csv"
         make_export(big, args.rows)
         make_export(small, args.uncached_rows)
-        uncached = Classifier.load(encoder=encoder, cache_size=0)
+        uncached = Classifier.load(cache_size=0)  # the default backend
         uncached.classify("warm up the encoder")
         t_none, n_none = timed(uncached, small, tmp_path / "a.csv")
-        cached = Classifier.load(encoder=encoder, cache_size=200_000)
+        cached = Classifier.load(cache_size=200_000)
         t_small, n_small = timed(cached, small, tmp_path / "b.csv")
-        cached = Classifier.load(encoder=encoder, cache_size=200_000)
+        cached = Classifier.load(cache_size=200_000)
         t_big, n_big = timed(cached, big, tmp_path / "c.csv")
         hits, misses = cached.encoder.hits, cached.encoder.misses
     r_none, r_small, r_big = n_none / t_none, n_small / t_small, n_big / t_big
     lines = [
+        f"Backend {cached.backend}.",
+        "",
         "| run | rows | seconds | rows/s | vs no cache |",
         "|---|---|---|---|---|",
         f"| no segment cache | {n_none:,} | {t_none:.1f} | {r_none:.1f} | 1.0x |",

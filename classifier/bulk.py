@@ -42,6 +42,7 @@ RESULT_COLUMNS = [
     "needs_review",
     "model_version",
     "mode",
+    "backend",
 ]
 REJECT_COLUMNS = ["row", "id", "reason"]
 CHECKPOINT_VERSION = 1
@@ -327,13 +328,14 @@ def result_columns(res) -> dict[str, Any]:
         "needs_review": res.needs_review,
         "model_version": res.model_version,
         "mode": res.mode,
+        "backend": res.backend,
     }
     row.update({f"prob_{k}": v for k, v in res.probabilities.items()})
     return row
 
 
 def run_bulk(
-    clf: Classifier | str | Path,
+    clf: Classifier | str | Path | tuple,
     input_path: str | Path,
     output_path: str | Path,
     options: BulkOptions = BulkOptions(),
@@ -387,10 +389,17 @@ def run_bulk(
     if options.engine == "ray":
         from .distributed import RayChunkClassifier
 
-        classify = RayChunkClassifier(clf, workers=options.workers)
+        engine = RayChunkClassifier(clf, workers=options.workers)
+        classified = engine.map_ordered(_prepared(table, plan, options, done), lambda p: p[1])
     else:
-        local = Classifier.load(clf) if isinstance(clf, (str, Path)) else clf
-        classify = lambda docs: _classify_chunk(local, docs)  # noqa: E731
+        if isinstance(clf, tuple):
+            local = Classifier.load(clf[0], mode=clf[1], backend=clf[2])
+        else:
+            local = Classifier.load(clf) if isinstance(clf, (str, Path)) else clf
+        engine = None
+        classified = (
+            (p, _classify_chunk(local, p[1]) if p[1] else []) for p in _prepared(table, plan, options, done)
+        )
 
     progress = _Progress(table.total, progress_stream)
     try:
@@ -398,50 +407,28 @@ def run_bulk(
             open(spool, "a", encoding="utf-8") as out_fh,
             open(reject_spool, "a", encoding="utf-8") as rej_fh,
         ):
-            for chunk in _chunks(table.rows(), done, options.chunk_size):
-                docs, slots = [], []
-                for row in chunk:
-                    row_id = _row_id(row, plan)
-                    if row.error:
-                        slots.append((row, row_id, row.error))
-                        continue
-                    text = row_text(row, plan)
-                    if not text.strip():
-                        where = ", ".join(plan.text_columns)
-                        slots.append((row, row_id, f"empty text in column {where}"))
-                        continue
-                    title = row.values.get(plan.title_column) if plan.title_column else None
-                    docs.append(Document(text, str(title) if title else None, options.kind, row_id))
-                    slots.append((row, row_id, None))
-                results = iter(classify(docs) if docs else [])
+            for (slots, _docs), chunk_results in classified:
+                results = iter(chunk_results)
                 for row, row_id, error in slots:
                     result = error if error is not None else next(results)
                     if isinstance(result, str):
-                        rej_fh.write(
-                            json.dumps(
-                                {"row": row.number, "id": row_id, "reason": result}, ensure_ascii=False
-                            )
-                            + "\n"
-                        )
+                        reject = {"row": row.number, "id": row_id, "reason": result}
+                        rej_fh.write(json.dumps(reject, ensure_ascii=False) + "\n")
                         counts["rejected"] += 1
                     else:
-                        out_fh.write(
-                            json.dumps(
-                                {"values": row.values, "result": result}, ensure_ascii=False, default=str
-                            )
-                            + "\n"
-                        )
+                        item = {"values": row.values, "result": result}
+                        out_fh.write(json.dumps(item, ensure_ascii=False, default=str) + "\n")
                         counts["classified"] += 1
                         counts[f"archetype:{result['archetype']}"] += 1
                         counts["mixed"] += int(result["mixed"])
                         counts["needs_review"] += int(result["needs_review"])
-                done = chunk[-1].number
+                done = slots[-1][0].number
                 _checkpoint(ckpt_path, out_fh, rej_fh, done, counts, settings)
                 progress.update(done, resumed_from)
     finally:
         progress.close()
-        if options.engine == "ray":
-            classify.close()
+        if engine is not None:
+            engine.close()
 
     summary = _finish(table, plan, output, fmt, spool, reject_spool, counts, done)
     shutil.rmtree(work, ignore_errors=True)
@@ -449,6 +436,25 @@ def run_bulk(
     summary.resumed_from = resumed_from
     summary.plan = plan.describe()
     return summary
+
+
+def _prepared(table: Table, plan: Plan, options: BulkOptions, skip: int):
+    """Per chunk: ``(slots, docs)``; a slot is (row, id, reason it is rejected or None)."""
+    for chunk in _chunks(table.rows(), skip, options.chunk_size):
+        docs, slots = [], []
+        for row in chunk:
+            row_id = _row_id(row, plan)
+            if row.error:
+                slots.append((row, row_id, row.error))
+                continue
+            text = row_text(row, plan)
+            if not text.strip():
+                slots.append((row, row_id, f"empty text in column {', '.join(plan.text_columns)}"))
+                continue
+            title = row.values.get(plan.title_column) if plan.title_column else None
+            docs.append(Document(text, str(title) if title else None, options.kind, row_id))
+            slots.append((row, row_id, None))
+        yield slots, docs
 
 
 def _chunks(rows: Iterator[Row], skip: int, size: int) -> Iterator[list[Row]]:

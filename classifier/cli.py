@@ -36,7 +36,9 @@ def _allow(value: str | None) -> tuple[str, ...]:
 def _load(args):
     from .pipeline import Classifier
 
-    return Classifier.load(args.model)
+    return Classifier.load(
+        args.model, mode=getattr(args, "mode", None), backend=getattr(args, "backend", None)
+    )
 
 
 def _format_text(result, source: str = "") -> str:
@@ -162,16 +164,14 @@ def cmd_lint(args) -> int:
 
 def cmd_train(args) -> int:
     from .data import DEFAULT_DATA_DIR
-    from .encoder import SentenceTransformerEncoder
-    from .persistence import save_model
-    from .train import train
+    from .train import build_model
 
     data = Path(args.data) if args.data else DEFAULT_DATA_DIR
-    encoder = SentenceTransformerEncoder(args.encoder)
     cache = Path(args.cache) if args.cache else Path(".cache") / "train-embeddings.npz"
-    model, report = train(encoder, data, cache_path=cache, log=lambda m: print(m, file=sys.stderr))
-    manifest = save_model(model, Path(args.out), encoder=encoder.name, training=report)
-    print(f"saved {manifest['model_version']} to {args.out}")
+    manifest = build_model(
+        args.encoder, Path(args.out), data, cache_path=cache, log=lambda m: print(m, file=sys.stderr)
+    )
+    print(f"saved {manifest['model_version']} to {args.out} (default backend {manifest['default_backend']})")
     return EXIT_OK
 
 
@@ -220,8 +220,8 @@ def cmd_bulk(args) -> int:
     if args.engine == "ray":
         from .pipeline import default_model_dir
 
-        model = args.model or str(default_model_dir())
-        clf: Any = model  # each Ray worker loads the model itself, once
+        # each Ray worker loads the model itself, once
+        clf: Any = (args.model or str(default_model_dir()), args.mode, args.backend)
     else:
         clf = _load(args)
     summary = run_bulk(clf, args.input, args.out, options, resume=args.resume, restart=args.restart)
@@ -236,7 +236,14 @@ def cmd_serve(args) -> int:
         from service import Settings, create_app
     except ImportError as exc:  # pragma: no cover
         raise ArchetypeError(f"the service needs its extras installed: {exc}") from None
-    overrides = {k: v for k, v in (("host", args.host), ("port", args.port), ("model", args.model)) if v}
+    pairs = (
+        ("host", args.host),
+        ("port", args.port),
+        ("model", args.model),
+        ("mode", args.mode),
+        ("backend", args.backend),
+    )
+    overrides = {k: v for k, v in pairs if v}
     settings = Settings(**overrides)
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -262,6 +269,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     def model_opt(p):
         p.add_argument("--model", help="model folder (default: $ARCHETYPE_MODEL or models/default)")
+        p.add_argument(
+            "--mode",
+            choices=["standard", "fast"],
+            help="standard (default, or $ARCHETYPE_MODE) or fast: the static encoder, "
+            "much faster, a little less accurate",
+        )
+        p.add_argument(
+            "--backend",
+            choices=["onnx-int8", "onnx", "torch"],
+            help="standard mode's encoder runtime (default: $ARCHETYPE_BACKEND, else chosen at training)",
+        )
 
     p = sub.add_parser("classify", help="classify a JD or resume (or a JSONL file of them)")
     p.add_argument("file", nargs="?", help="a text file, or - for standard input")

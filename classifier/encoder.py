@@ -62,6 +62,10 @@ class SentenceTransformerEncoder:
         if self._model is None:
             try:
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.set_verbosity_error()  # no weight-loading reports on the user's terminal
+                hf_logging.disable_progress_bar()
             except ImportError as exc:  # pragma: no cover
                 raise ModelError("sentence-transformers is not installed") from exc
             path = str(default_model_path()) if self.name == DEFAULT_ENCODER else self.name

@@ -6,7 +6,6 @@ Each check raises a specific :class:`~classifier.errors.InputError` whose messag
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from .errors import BinaryInputError, EmptyTextError, TextTooLargeError, UnsupportedLanguageError
 
@@ -160,13 +159,17 @@ def decode_bytes(data: bytes, *, source: str = "input") -> str:
     return text
 
 
+# Control characters (other than line breaks and tabs), private-use and surrogate code points.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ud800-\udfff]")
+_LETTER = re.compile(r"[^\W\d_]")
+_NON_LATIN_LETTER = re.compile(r"(?=[^\x00-\u024f])[^\W\d_]")
+
+
 def check_not_binary(text: str, *, source: str = "input") -> None:
     sample = text[:20000]
     if not sample:
         return
-    control = sum(
-        1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cs") and ch not in "\n\r\t\f"
-    )
+    control = len(_CONTROL.findall(sample))
     if "\x00" in sample or control / len(sample) > 0.02:
         raise BinaryInputError(
             f"{source} looks like binary data ({control} control characters in the first "
@@ -196,11 +199,11 @@ def check_language(text: str, *, source: str = "text") -> None:
     words = _WORD.findall(sample.lower())
     if not words:
         raise EmptyTextError(f"{source} has no words to classify")
-    letters = [c for c in sample if c.isalpha()]
-    foreign = sum(1 for c in letters if ord(c) > 0x024F)  # beyond the Latin blocks
-    if len(letters) >= 20 and foreign / len(letters) > 0.5:
+    letters = len(_LETTER.findall(sample))
+    foreign = len(_NON_LATIN_LETTER.findall(sample))  # beyond the Latin blocks
+    if letters >= 20 and foreign / letters > 0.5:
         raise UnsupportedLanguageError(
-            f"{source} appears not to be English ({foreign} of {len(letters)} letters are in a "
+            f"{source} appears not to be English ({foreign} of {letters} letters are in a "
             "non-Latin script); the model reads English only"
         )
     english = sum(1 for w in words if w in _EN)

@@ -1,4 +1,4 @@
-"""The trained part of the classifier: two scikit-learn linear heads over sentence embeddings.
+"""The trained part of the classifier: two linear heads over sentence embeddings.
 
 * The segment head (multinomial logistic regression) reads one segment's embedding and gives
   probabilities over the six outcomes plus ``neutral``. It is trained on labelled segments only,
@@ -9,19 +9,63 @@
   validation split.
 
 Segments carry the evidence, the shares and the mixed flag; the document head carries the verdict.
+
+The heads are fitted with scikit-learn's LogisticRegression and carried at inference as
+:class:`LinearHead` (the same coefficients, the same softmax), so classifying needs numpy only:
+importing scikit-learn costs more than a second, longer than the whole cold-start budget.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from .mixing import MixRule, role_weights, soft_shares, vote_shares, votes
 from .taxonomy import OUTCOMES, SEGMENT_CLASSES
 
 OUTCOME_NAMES = [label.value for label in OUTCOMES]
+
+
+@dataclass(frozen=True)
+class LinearHead:
+    """A fitted multinomial logistic regression: ``softmax(x @ coef.T + intercept)`` over ``classes``."""
+
+    coef: np.ndarray  # (n_classes, n_features)
+    intercept: np.ndarray  # (n_classes,)
+    classes: tuple[str, ...]
+
+    @classmethod
+    def from_sklearn(cls, estimator: Any) -> LinearHead:
+        """Take the coefficients of a fitted multinomial ``LogisticRegression``."""
+        coef = np.asarray(estimator.coef_, dtype=np.float64)
+        if coef.shape[0] != len(estimator.classes_) or len(estimator.classes_) < 3:
+            raise ValueError("expected a multinomial LogisticRegression with 3 or more classes")
+        return cls(
+            coef, np.asarray(estimator.intercept_, dtype=np.float64), tuple(map(str, estimator.classes_))
+        )
+
+    def to_sklearn(self) -> Any:
+        """The equivalent scikit-learn estimator (for inspection or reuse)."""
+        from sklearn.linear_model import LogisticRegression
+
+        est = LogisticRegression()
+        est.classes_ = np.array(self.classes)
+        est.coef_, est.intercept_ = self.coef.copy(), self.intercept.copy()
+        est.n_features_in_ = self.coef.shape[1]
+        est.n_iter_ = np.array([0])
+        return est
+
+    @property
+    def n_features(self) -> int:
+        return int(self.coef.shape[1])
+
+    def decision_function(self, x: np.ndarray) -> np.ndarray:
+        return np.atleast_2d(x) @ self.coef.T + self.intercept
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        return softmax(self.decision_function(x))
 
 
 @dataclass
@@ -46,22 +90,22 @@ class DocumentReading:
 
 @dataclass
 class ArchetypeModel:
-    segment_head: LogisticRegression
-    doc_head: LogisticRegression
+    segment_head: LinearHead
+    doc_head: LinearHead
     temperature: float = 1.0
     mix_rule: MixRule = field(default_factory=MixRule)
     review_rule: ReviewRule = field(default_factory=ReviewRule)
 
     def __post_init__(self) -> None:
-        seg_classes = [str(c) for c in self.segment_head.classes_]
-        doc_classes = [str(c) for c in self.doc_head.classes_]
+        seg_classes = list(self.segment_head.classes)
+        doc_classes = list(self.doc_head.classes)
         # predict_proba's columns follow classes_; re-order once so columns match the taxonomy.
         self._seg_order = [seg_classes.index(c) for c in SEGMENT_CLASSES]
         self._doc_order = [doc_classes.index(c) for c in OUTCOME_NAMES]
 
     @property
     def dimension(self) -> int:
-        return int(self.segment_head.coef_.shape[1])
+        return self.segment_head.n_features
 
     def segment_probs(self, embeddings: np.ndarray) -> np.ndarray:
         if len(embeddings) == 0:

@@ -1,8 +1,14 @@
-"""Save and load a model directory: ``heads.skops`` plus ``manifest.json``.
+"""Save and load a model folder: ``heads.npz`` (and ``fast/heads.npz``) plus ``manifest.json``.
 
-Loading never runs foreign code: the heads are stored with skops (no pickle), the file's sha256
-must match the manifest, skops must find no untrusted type in it, and what comes out must be the
-expected scikit-learn estimators with the expected classes. Anything else raises ModelError.
+Loading never runs foreign code. The heads are plain numeric and string arrays in an ``.npz``
+read with ``allow_pickle=False`` (no object can be deserialised, so nothing can execute); the
+file's sha256 must match the manifest; the arrays must have the expected names, shapes and
+classes. Every other file (the ONNX encoders, the static model) is checked against its sha256
+before use. Anything else raises ModelError with what is wrong.
+
+Why not pickle, joblib or skops: pickle and joblib run code on load; skops is safe but importing
+it walks every scikit-learn module (about 5 s, and it imports torch), which alone would break the
+CLI's 1.5 s cold-start budget.
 """
 
 from __future__ import annotations
@@ -19,15 +25,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sklearn.linear_model import LogisticRegression
+import numpy as np
 
 from .errors import ModelError
 from .mixing import MixRule
-from .model import OUTCOME_NAMES, ArchetypeModel, ReviewRule
+from .model import OUTCOME_NAMES, ArchetypeModel, LinearHead, ReviewRule
 from .taxonomy import SEGMENT_CLASSES
 
 FORMAT = "archetype-model/1"
-HEADS_FILE = "heads.skops"
+HEADS_FILE = "heads.npz"
+FAST_HEADS_FILE = "fast/heads.npz"
+_HEAD_KEYS = ("coef", "intercept", "classes")
 MANIFEST_FILE = "manifest.json"
 
 
@@ -43,37 +51,82 @@ def library_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version()}
-    for name in ("scikit-learn", "sentence-transformers", "torch", "numpy", "skops", "archetype"):
+    for name in (
+        "scikit-learn",
+        "sentence-transformers",
+        "torch",
+        "numpy",
+        "onnxruntime",
+        "model2vec",
+        "archetype",
+    ):
         with contextlib.suppress(PackageNotFoundError):
             out[name] = version(name)
     return out
 
 
-def save_model(model: ArchetypeModel, directory: Path, **manifest_extra: Any) -> dict[str, Any]:
-    """Write the model atomically (a temp folder renamed into place) and return its manifest."""
-    import skops.io as sio
+def _heads_entry(model: ArchetypeModel, path: Path) -> dict[str, Any]:
+    """Write a model's heads to ``path`` (npz of plain arrays) and describe them for the manifest."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = {}
+    for name, head in (("segment", model.segment_head), ("doc", model.doc_head)):
+        arrays[f"{name}_coef"] = head.coef
+        arrays[f"{name}_intercept"] = head.intercept
+        arrays[f"{name}_classes"] = np.array(head.classes, dtype=str)
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+    digest = sha256_file(path)
+    return {
+        "model_version": f"archetype-{digest[:12]}",
+        "heads_sha256": digest,
+        "dimension": model.dimension,
+        "temperature": model.temperature,
+        "mix_rule": asdict(model.mix_rule),
+        "review_rule": asdict(model.review_rule),
+    }
 
+
+def save_model(
+    model: ArchetypeModel,
+    directory: Path,
+    *,
+    fast_model: ArchetypeModel | None = None,
+    artifacts: dict[str, Path] | None = None,
+    **manifest_extra: Any,
+) -> dict[str, Any]:
+    """Write the model folder atomically (a temp folder renamed into place); return its manifest.
+
+    ``artifacts`` maps paths inside the folder to files or folders to copy there (the ONNX
+    encoders, the static model); each file's sha256 goes into the manifest and is checked on load.
+    ``fast_model`` holds the heads trained on the static encoder's embeddings (``--mode fast``).
+    """
     directory = Path(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-model-", dir=directory.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a model folder is ordinary data
     try:
-        heads = tmp / HEADS_FILE
-        sio.dump({"segment_head": model.segment_head, "doc_head": model.doc_head}, heads)
-        digest = sha256_file(heads)
+        files: dict[str, str] = {}
+        for rel, src in (artifacts or {}).items():
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if Path(src).is_dir():
+                shutil.copytree(src, target)
+            else:
+                shutil.copyfile(src, target)
+        for path in sorted(p for p in tmp.rglob("*") if p.is_file()):
+            files[str(path.relative_to(tmp))] = sha256_file(path)
         manifest = {
             "format": FORMAT,
-            "model_version": f"archetype-{digest[:12]}",
+            **_heads_entry(model, tmp / HEADS_FILE),
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "heads_sha256": digest,
             "segment_classes": list(SEGMENT_CLASSES),
             "outcomes": OUTCOME_NAMES,
-            "dimension": model.dimension,
-            "temperature": model.temperature,
-            "mix_rule": asdict(model.mix_rule),
-            "review_rule": asdict(model.review_rule),
+            "files": files,
             "versions": library_versions(),
             **manifest_extra,
         }
+        if fast_model is not None:
+            manifest["fast"] = _heads_entry(fast_model, tmp / FAST_HEADS_FILE)
         (tmp / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
         if directory.exists():
             shutil.rmtree(directory)
@@ -82,6 +135,23 @@ def save_model(model: ArchetypeModel, directory: Path, **manifest_extra: Any) ->
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return manifest
+
+
+def verify_files(directory: Path, manifest: dict[str, Any], prefix: str) -> Path:
+    """Check every recorded file under ``prefix`` against its sha256; return the path."""
+    directory = Path(directory)
+    recorded = {
+        k: v for k, v in manifest.get("files", {}).items() if k == prefix or k.startswith(prefix + "/")
+    }
+    if not recorded:
+        raise ModelError(f"model at {directory} has no {prefix}; retrain it with `archetype train`")
+    for rel, expected in recorded.items():
+        path = directory / rel
+        if not path.is_file():
+            raise ModelError(f"model at {directory} is missing {rel}; retrain or restore it")
+        if sha256_file(path) != expected:
+            raise ModelError(f"{path} does not match its manifest: the file is truncated or was modified")
+    return directory / prefix
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:
@@ -101,48 +171,70 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     return manifest
 
 
-def load_model(directory: Path) -> tuple[ArchetypeModel, dict[str, Any]]:
-    """Load and verify a model directory; refuse anything tampered, truncated or foreign."""
-    import skops.io as sio
+def load_model(directory: Path, mode: str = "standard") -> tuple[ArchetypeModel, dict[str, Any]]:
+    """Load and verify a model folder's heads (``mode`` fast: the static encoder's heads).
 
+    Refuses anything tampered, truncated or foreign. Returns the model and the manifest entry
+    that describes it (the whole manifest for the standard heads)."""
     directory = Path(directory)
     manifest = read_manifest(directory)
-    heads_path = directory / HEADS_FILE
+    if mode == "fast":
+        if "fast" not in manifest:
+            raise ModelError(f"model at {directory} has no fast mode; retrain it with `archetype train`")
+        entry, heads_path = {**manifest, **manifest["fast"]}, directory / FAST_HEADS_FILE
+    elif mode == "standard":
+        entry, heads_path = manifest, directory / HEADS_FILE
+    else:
+        raise ModelError(f"unknown mode {mode!r}; expected standard or fast")
     if not heads_path.is_file():
-        raise ModelError(f"model at {directory} has no {HEADS_FILE}")
+        raise ModelError(f"model at {directory} has no {heads_path.name}")
     digest = sha256_file(heads_path)
-    if digest != manifest.get("heads_sha256"):
+    if digest != entry.get("heads_sha256"):
         raise ModelError(
             f"{heads_path} does not match its manifest (sha256 {digest[:12]}... expected "
-            f"{str(manifest.get('heads_sha256'))[:12]}...): the file is truncated or was "
+            f"{str(entry.get('heads_sha256'))[:12]}...): the file is truncated or was "
             "modified; retrain or restore it"
         )
-    try:
-        untrusted = sio.get_untrusted_types(file=heads_path)
-        if untrusted:
-            raise ModelError(f"{heads_path} holds types this project does not trust: {untrusted}")
-        heads = sio.load(heads_path, trusted=[])
-    except ModelError:
-        raise
-    except Exception as exc:
-        raise ModelError(f"{heads_path} is not a valid skops model file: {exc}") from None
-    if not isinstance(heads, dict):
-        raise ModelError(f"{heads_path} does not hold the expected heads")
-    seg, doc = heads.get("segment_head"), heads.get("doc_head")
-    if not isinstance(seg, LogisticRegression) or not isinstance(doc, LogisticRegression):
-        raise ModelError(f"{heads_path} does not hold two logistic-regression heads")
-    if sorted(map(str, seg.classes_)) != sorted(SEGMENT_CLASSES) or sorted(map(str, doc.classes_)) != sorted(
-        OUTCOME_NAMES
-    ):
-        raise ModelError(f"{heads_path} was trained on other labels than this version knows")
+    seg, doc = _read_heads(heads_path)
     try:
         model = ArchetypeModel(
             segment_head=seg,
             doc_head=doc,
-            temperature=float(manifest["temperature"]),
-            mix_rule=MixRule(**manifest["mix_rule"]),
-            review_rule=ReviewRule(**manifest["review_rule"]),
+            temperature=float(entry["temperature"]),
+            mix_rule=MixRule(**entry["mix_rule"]),
+            review_rule=ReviewRule(**entry["review_rule"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{directory / MANIFEST_FILE} is missing or has bad settings: {exc}") from None
-    return model, manifest
+    return model, entry
+
+
+def _read_heads(path: Path) -> tuple[LinearHead, LinearHead]:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except ValueError as exc:  # object arrays need pickle: refused
+        raise ModelError(f"{path} holds data that would need unpickling; refused: {exc}") from None
+    except Exception as exc:
+        raise ModelError(f"{path} is not a valid heads file: {exc}") from None
+    heads = []
+    for name, expected in (("segment", SEGMENT_CLASSES), ("doc", tuple(OUTCOME_NAMES))):
+        try:
+            coef, intercept, classes = (arrays[f"{name}_{k}"] for k in _HEAD_KEYS)
+        except KeyError as exc:
+            raise ModelError(f"{path} is not a heads file of this project (missing {exc})") from None
+        classes = tuple(str(c) for c in classes)
+        if sorted(classes) != sorted(expected):
+            raise ModelError(f"{path} was trained on other labels than this version knows: {classes}")
+        if (
+            coef.dtype.kind != "f"
+            or intercept.dtype.kind != "f"
+            or coef.ndim != 2
+            or coef.shape[0] != len(classes)
+            or intercept.shape != (len(classes),)
+        ):
+            raise ModelError(f"{path}: the {name} head has unexpected shapes or types")
+        heads.append(LinearHead(coef, intercept, classes))
+    if heads[1].n_features != heads[0].n_features + len(OUTCOME_NAMES):
+        raise ModelError(f"{path}: the document head does not fit the segment head")
+    return heads[0], heads[1]

@@ -70,10 +70,12 @@ class Classifier:
         *,
         model_version: str = "unversioned",
         mode: str = "standard",
+        backend: str = "custom",
         max_chars: int = DEFAULT_MAX_CHARS,
         cache_size: int = 100_000,
     ) -> None:
         self.model = model
+        self.backend = backend
         # Distinct segments are encoded once; boilerplate repeats across documents and requests.
         self.encoder = encoder if isinstance(encoder, CachedEncoder) else CachedEncoder(encoder, cache_size)
         self.model_version = model_version
@@ -88,16 +90,34 @@ class Classifier:
         encoder: Encoder | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
         cache_size: int = 100_000,
+        mode: str | None = None,
+        backend: str | None = None,
     ) -> Classifier:
-        """Load a saved model (default: :func:`default_model_dir`) and its encoder."""
+        """Load a saved model (default: :func:`default_model_dir`) and its encoder.
+
+        ``mode``: ``standard`` (default, or $ARCHETYPE_MODE) or ``fast`` (the static encoder and
+        its own heads). ``backend`` (standard mode): ``onnx-int8``, ``onnx`` or ``torch``; default
+        $ARCHETYPE_BACKEND, else the one training found accurate enough (see the manifest).
+        Passing ``encoder`` overrides the backend (tests hand in an already-loaded one)."""
+        from .backends import load_encoder
         from .persistence import load_model
 
-        model, manifest = load_model(Path(path) if path else default_model_dir())
-        enc = encoder or SentenceTransformerEncoder(manifest["encoder"])
+        directory = Path(path) if path else default_model_dir()
+        mode = mode or os.environ.get("ARCHETYPE_MODE") or "standard"
+        model, entry = load_model(directory, mode)
+        if encoder is not None:
+            inner = encoder.inner if isinstance(encoder, CachedEncoder) else encoder
+            used = (
+                "torch" if isinstance(inner, SentenceTransformerEncoder) else getattr(inner, "name", "custom")
+            )
+        else:
+            encoder, used = load_encoder(directory, entry, mode=mode, backend=backend)
         return cls(
             model,
-            enc,
-            model_version=manifest["model_version"],
+            encoder,
+            model_version=entry["model_version"],
+            mode=mode,
+            backend=used,
             max_chars=max_chars,
             cache_size=cache_size,
         )
@@ -212,6 +232,7 @@ class Classifier:
             title_mismatch=bool(named) and verdict not in named,
             model_version=self.model_version,
             mode=self.mode,
+            backend=self.backend,
             segments=self._readings(segments, reading),
         )
 
@@ -236,19 +257,28 @@ class Classifier:
 
     @staticmethod
     def _evidence(segments: list[Segment], reading: DocumentReading) -> dict[str, list[Evidence]]:
+        """Per outcome, the role-bearing segments whose top class it is, strongest first."""
         evidence: dict[str, list[Evidence]] = {}
+        probs = reading.segment_probs
+        if len(probs) == 0:
+            return evidence
+        top = probs.argmax(axis=1)
+        top_p = probs[np.arange(len(probs)), top]
+        strength = reading.weights * top_p
         for label in OUTCOMES:
             col = SEGMENT_CLASSES.index(label.value)
-            scored = []
-            for seg, probs, weight in zip(segments, reading.segment_probs, reading.weights, strict=True):
-                if weight <= 0 or int(np.argmax(probs)) != col:
-                    continue
-                scored.append((float(weight * probs[col]), seg, float(probs[col])))
-            scored.sort(key=lambda t: -t[0])
-            if scored:
+            idx = np.flatnonzero((top == col) & (reading.weights > 0))
+            if len(idx):
+                best = idx[np.argsort(-strength[idx], kind="stable")][:EVIDENCE_PER_OUTCOME]
                 evidence[label.value] = [
-                    Evidence(seg.text, seg.start, seg.end, label.value, round(p, 4))
-                    for _, seg, p in scored[:EVIDENCE_PER_OUTCOME]
+                    Evidence(
+                        segments[i].text,
+                        segments[i].start,
+                        segments[i].end,
+                        label.value,
+                        round(float(top_p[i]), 4),
+                    )
+                    for i in best
                 ]
         return evidence
 

@@ -48,6 +48,7 @@ class Classification:
     title_mismatch: bool
     model_version: str
     mode: str
+    backend: str
     segments: list[SegmentReading] = field(default_factory=list)
 
     def to_dict(self, *, with_segments: bool = False) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from .data import (
 )
 from .encoder import CachedEncoder, Encoder
 from .mixing import MixRule, is_mixed, vote_shares, votes
-from .model import OUTCOME_NAMES, ArchetypeModel, ReviewRule, fit_temperature
+from .model import OUTCOME_NAMES, ArchetypeModel, LinearHead, ReviewRule, fit_temperature
 from .segment import clean, segment_text, skip_mask
 from .taxonomy import ARCHETYPES, OUTCOMES, SEGMENT_CLASSES, Label
 
@@ -138,13 +138,15 @@ def train(
         cached.save(cache_path)
     log(f"encoded in {time.perf_counter() - started:.0f}s ({cached.misses} texts not in the cache)")
 
-    segment_head = LogisticRegression(C=SEGMENT_C, max_iter=3000, class_weight="balanced").fit(seg_x, seg_y)
-    probe = ArchetypeModel(segment_head, LogisticRegression().fit(np.zeros((6, 1)), OUTCOME_NAMES))
+    segment_lr = LogisticRegression(C=SEGMENT_C, max_iter=3000, class_weight="balanced").fit(seg_x, seg_y)
+    segment_head = LinearHead.from_sklearn(segment_lr)
+    placeholder = LinearHead(np.zeros((6, 1)), np.zeros(6), tuple(OUTCOME_NAMES))  # not used by features()
+    probe = ArchetypeModel(segment_head, placeholder)
     train_docs = encoded["train"]
     x = np.stack([probe.features(ed.embeddings, ed.n_words, ed.headings) for ed in train_docs])
-    doc_head = LogisticRegression(C=DOC_C, max_iter=5000, class_weight="balanced")
-    doc_head.fit(x, [ed.doc.label for ed in train_docs])
-    model = ArchetypeModel(segment_head, doc_head, review_rule=ReviewRule())
+    doc_lr = LogisticRegression(C=DOC_C, max_iter=5000, class_weight="balanced")
+    doc_lr.fit(x, [ed.doc.label for ed in train_docs])
+    model = ArchetypeModel(segment_head, LinearHead.from_sklearn(doc_lr), review_rule=ReviewRule())
 
     val = encoded["val"]
     val_logits = np.vstack(
@@ -170,3 +172,67 @@ def train(
 
 
 __all__ = ["Label", "train", "encode_documents", "tune_mix_rule"]
+
+
+def build_model(
+    encoder_name: str | None,
+    out: Path,
+    data_dir: Path = DEFAULT_DATA_DIR,
+    *,
+    cache_path: Path | None = None,
+    log: Callable[[str], None] = print,
+) -> dict:
+    """``archetype train``: heads, the ONNX encoders, the static encoder and its heads, in one folder.
+
+    Every backend is scored on the validation split; the default backend for inference is the
+    fastest one (in its deterministic configuration) whose macro-F1 is within a point of torch's.
+    """
+    import tempfile
+
+    from .backends import STATIC_DIR, StaticEncoder, distill_static, export_onnx, onnx_encoder
+    from .encoder import SentenceTransformerEncoder
+    from .evaluate import metrics, predict_model
+    from .persistence import save_model
+    from .pipeline import Classifier
+
+    torch_encoder = SentenceTransformerEncoder(encoder_name)
+    model, report = train(torch_encoder, data_dir, cache_path=cache_path, log=log)
+    val = split_documents(load_documents(data_dir), load_split(data_dir))["val"]
+    with tempfile.TemporaryDirectory() as tmp:
+        staging = Path(tmp)
+        log("exporting the encoder to ONNX (fp32, int8)")
+        paths = export_onnx(torch_encoder.name, staging)
+        log("distilling the static encoder (model2vec)")
+        static_dir = distill_static(torch_encoder.name, staging)
+        static = StaticEncoder(static_dir, name=f"{torch_encoder.name} (static)")
+        fast_model, fast_report = train(static, data_dir, log=lambda m: log(f"fast: {m}"))
+        encoders = {
+            "torch": torch_encoder,
+            "onnx": onnx_encoder(paths["onnx"], paths["tokenizer"], "onnx", name="onnx"),
+            "onnx-int8": onnx_encoder(paths["onnx-int8"], paths["tokenizer"], "onnx-int8", name="onnx-int8"),
+        }
+        scores = {}
+        for name, enc in encoders.items():
+            m = metrics(val, predict_model(Classifier(model, enc), val))
+            scores[name] = {"val_macro_f1": m["macro_f1"], "val_mixed_f1": m["mixed"]["f1"]}
+        m = metrics(val, predict_model(Classifier(fast_model, static, mode="fast"), val))
+        scores["static"] = {"val_macro_f1": m["macro_f1"], "val_mixed_f1": m["mixed"]["f1"]}
+        reference = scores["torch"]["val_macro_f1"]
+        # Preference by measured throughput of each backend's deterministic configuration (see
+        # README, Speed): ONNX fp32 batched, then ONNX int8 one sentence per call, then torch.
+        default = next(
+            b for b in ("onnx", "onnx-int8", "torch") if scores[b]["val_macro_f1"] >= reference - 0.01
+        )
+        f1s = {k: v["val_macro_f1"] for k, v in scores.items()}
+        log(f"validation macro-F1 by backend: {f1s}; default {default}")
+        return save_model(
+            model,
+            out,
+            fast_model=fast_model,
+            artifacts={"encoders": staging / "encoders", STATIC_DIR: static_dir},
+            encoder=torch_encoder.name,
+            training=report,
+            fast_training=fast_report,
+            backends=scores,
+            default_backend=default,
+        )

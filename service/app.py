@@ -45,11 +45,21 @@ def create_app(settings: Settings | None = None, *, classifier: Classifier | Non
         clf = classifier
         if clf is None:
             started = time.perf_counter()
-            clf = Classifier.load(
-                settings.model, max_chars=settings.max_chars, cache_size=settings.cache_size
-            )  # ModelError stops start-up
+            clf = Classifier.load(  # a ModelError here stops start-up with its message
+                settings.model,
+                max_chars=settings.max_chars,
+                cache_size=settings.cache_size,
+                mode=settings.mode,
+                backend=settings.backend,
+            )
             clf.classify("Warm-up: train and deploy machine learning models.")  # load weights now
-            log.info("model %s loaded in %.1fs", clf.model_version, time.perf_counter() - started)
+            log.info(
+                "model %s (%s, %s) loaded in %.1fs",
+                clf.model_version,
+                clf.mode,
+                clf.backend,
+                time.perf_counter() - started,
+            )
         clf.max_chars = settings.max_chars
         app.state.classifier = clf
         app.state.limiter = anyio.CapacityLimiter(max(1, settings.workers))

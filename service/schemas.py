@@ -67,6 +67,7 @@ class ClassificationOut(BaseModel):
     title_mismatch: bool
     model_version: str
     mode: str
+    backend: str
 
 
 class ErrorBody(BaseModel):

@@ -12,6 +12,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     model: str | None = Field(None, description="model folder; default models/default")
+    mode: str | None = Field(None, description="standard (default) or fast (static encoder, less accurate)")
+    backend: str | None = Field(None, description="onnx-int8, onnx or torch (default: chosen at training)")
     max_chars: int = Field(200_000, description="largest document, in characters (413 above it)")
     max_batch: int = Field(64, description="most documents in one /v1/classify/batch call")
     max_upload_bytes: int = Field(10 * 1024 * 1024, description="largest uploaded file")

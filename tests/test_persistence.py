@@ -5,12 +5,11 @@ import pickle
 
 import numpy as np
 import pytest
-import skops.io as sio
 from sklearn.linear_model import LogisticRegression
 
 from classifier.errors import ModelError
 from classifier.mixing import MixRule
-from classifier.model import OUTCOME_NAMES, ArchetypeModel
+from classifier.model import OUTCOME_NAMES, ArchetypeModel, LinearHead
 from classifier.persistence import HEADS_FILE, MANIFEST_FILE, load_model, save_model, sha256_file
 from classifier.taxonomy import SEGMENT_CLASSES
 
@@ -25,7 +24,21 @@ def _model(dim=8):
     x = rng.normal(size=(70, dim))
     seg = LogisticRegression().fit(x, [SEGMENT_CLASSES[i % 7] for i in range(70)])
     doc = LogisticRegression().fit(np.hstack([x, x[:, :6]])[:60], [OUTCOME_NAMES[i % 6] for i in range(60)])
-    return ArchetypeModel(seg, doc, temperature=1.3, mix_rule=MixRule(0.27, 2, 0.65))
+    return ArchetypeModel(
+        LinearHead.from_sklearn(seg),
+        LinearHead.from_sklearn(doc),
+        temperature=1.3,
+        mix_rule=MixRule(0.27, 2, 0.65),
+    )
+
+
+def test_linear_head_is_the_sklearn_estimator():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(90, 5))
+    lr = LogisticRegression().fit(x, [OUTCOME_NAMES[i % 6] for i in range(90)])
+    head = LinearHead.from_sklearn(lr)
+    assert np.allclose(head.predict_proba(x), lr.predict_proba(x))
+    assert np.allclose(head.to_sklearn().predict_proba(x), lr.predict_proba(x))
 
 
 @pytest.fixture
@@ -77,18 +90,33 @@ def _swap_heads(saved, payload: bytes):
 
 def test_pickle_is_never_loaded_even_with_a_matching_hash(saved, capsys):
     _swap_heads(saved, pickle.dumps(Payload()))
-    with pytest.raises(ModelError, match="not a valid skops model file"):
+    with pytest.raises(ModelError, match="refused|not a valid heads file"):
         load_model(saved)
     assert "must never run" not in capsys.readouterr().out
 
 
-def test_skops_file_with_foreign_types_is_refused(saved, tmp_path, capsys):
-    other = tmp_path / "evil.skops"
-    sio.dump({"segment_head": Payload(), "doc_head": Payload()}, other)
+def test_object_arrays_are_refused(saved, tmp_path, capsys):
+    evil = tmp_path / "evil.npz"
+    with open(evil, "wb") as fh:
+        np.savez(
+            fh,
+            segment_coef=np.array([Payload()], dtype=object),
+            segment_intercept=np.zeros(7),
+            segment_classes=np.array(SEGMENT_CLASSES),
+        )
+    _swap_heads(saved, evil.read_bytes())
+    with pytest.raises(ModelError, match="would need unpickling"):
+        load_model(saved)
+    assert "must never run" not in capsys.readouterr().out
+
+
+def test_foreign_arrays_are_refused(saved, tmp_path):
+    other = tmp_path / "other.npz"
+    with open(other, "wb") as fh:
+        np.savez(fh, weights=np.zeros(3))
     _swap_heads(saved, other.read_bytes())
-    with pytest.raises(ModelError, match="does not trust"):
+    with pytest.raises(ModelError, match="not a heads file of this project"):
         load_model(saved)
-    assert "must never run" not in capsys.readouterr().out
 
 
 def test_foreign_manifest_is_refused(saved):

@@ -1,0 +1,199 @@
+"""Encoder backends behind the one ``Encoder`` interface, and how they are built at training time.
+
+* ``torch``: sentence-transformers on PyTorch (the training path).
+* ``onnx`` / ``onnx-int8``: the same network exported to ONNX (fp32, and int8 by dynamic
+  quantisation), run with onnxruntime and the ``tokenizers`` package; mean pooling and L2
+  normalisation are part of the exported graph, so they match sentence-transformers exactly.
+  Importing torch is not needed: this is the fast-starting default for the CLI and the service.
+* ``static``: a static embedding model distilled from the same encoder with model2vec (a token
+  embedding table, averaged): orders of magnitude faster, a little less accurate. It has its own
+  heads, trained on the same data (``--mode fast``).
+
+Artifacts live in the model folder (``encoders/``, ``fast/``) and their sha256 sums in the manifest.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .encoder import DEFAULT_ENCODER, default_model_path
+from .errors import ModelError
+
+BACKENDS = ("onnx-int8", "onnx", "torch")
+ONNX_FILES = {"onnx": "encoders/model.onnx", "onnx-int8": "encoders/model-int8.onnx"}
+TOKENIZER_FILE = "encoders/tokenizer.json"
+STATIC_DIR = "fast/static"
+MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length; tokenizer.json alone would cut at 128
+
+
+def _threads() -> int:
+    return int(os.environ.get("ARCHETYPE_THREADS", "0")) or (os.cpu_count() or 1)
+
+
+class OnnxEncoder:
+    """ONNX Runtime + tokenizers: no torch import, ~0.5 s to start."""
+
+    def __init__(self, model_file: Path, tokenizer_file: Path, *, name: str, batch_size: int = 64) -> None:
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:  # pragma: no cover - installed with the project
+            raise ModelError(f"the ONNX backend needs onnxruntime and tokenizers: {exc}") from None
+        self.name = name
+        self.batch_size = batch_size
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self.tokenizer.no_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = _threads()
+        options.log_severity_level = 3
+        try:
+            self.session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:
+            raise ModelError(f"cannot load the ONNX encoder {model_file}: {exc}") from None
+        self._inputs = {i.name for i in self.session.get_inputs()}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch(list(texts))
+        order = np.argsort([len(e.ids) for e in encodings])  # similar lengths together: less padding
+        out = np.zeros((len(texts), 0), dtype=np.float32)
+        parts = []
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            width = max(len(encodings[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self._inputs:
+                feed["token_type_ids"] = np.zeros_like(ids)
+            parts.append((idx, self.session.run(None, feed)[0]))
+        dim = parts[0][1].shape[1]
+        out = np.zeros((len(texts), dim), dtype=np.float32)
+        for idx, vecs in parts:
+            out[idx] = vecs
+        return out
+
+
+class StaticEncoder:
+    """A model2vec static model: token vectors averaged, then L2-normalised."""
+
+    def __init__(self, folder: Path, *, name: str) -> None:
+        try:
+            from model2vec import StaticModel
+        except ImportError as exc:  # pragma: no cover
+            raise ModelError(f"fast mode needs model2vec: {exc}") from None
+        self.name = name
+        try:
+            self.model = StaticModel.from_pretrained(str(folder))
+        except Exception as exc:
+            raise ModelError(f"cannot load the static model in {folder}: {exc}") from None
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.model.dim), dtype=np.float32)
+        vecs = np.asarray(self.model.encode(list(texts), show_progress_bar=False), dtype=np.float32)
+        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+        return vecs / np.clip(norms, 1e-12, None)
+
+
+# -- building the artifacts (training time; needs torch) ----------------------------------------
+def _source_path(encoder_name: str) -> str:
+    return str(default_model_path()) if encoder_name == DEFAULT_ENCODER else encoder_name
+
+
+def export_onnx(encoder_name: str, folder: Path) -> dict[str, Path]:
+    """Export the sentence-transformers model to ONNX (fp32 + int8) and copy its tokenizer."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from sentence_transformers import SentenceTransformer
+
+    st = SentenceTransformer(_source_path(encoder_name), device="cpu")
+    transformer = st[0].auto_model.eval()
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, model):
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            hidden = self.model(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, p=2, dim=1)
+
+    (folder / "encoders").mkdir(parents=True, exist_ok=True)
+    fp32, int8 = folder / ONNX_FILES["onnx"], folder / ONNX_FILES["onnx-int8"]
+    sample = st.tokenizer(["an example sentence", "another"], padding=True, return_tensors="pt")
+    args = (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"])
+    axes = {
+        "input_ids": {0: "batch", 1: "tokens"},
+        "attention_mask": {0: "batch", 1: "tokens"},
+        "token_type_ids": {0: "batch", 1: "tokens"},
+        "embedding": {0: "batch"},
+    }
+    with torch.no_grad():
+        torch.onnx.export(
+            Pooled(transformer),
+            args,
+            str(fp32),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["embedding"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+    # Per-channel weights keep embeddings at cosine ~0.99 to fp32 (per-tensor: ~0.96).
+    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
+    tokenizer_src = Path(_source_path(encoder_name)) / "tokenizer.json"
+    if not tokenizer_src.exists():
+        st.tokenizer.save_pretrained(str(folder / "encoders" / "hf-tokenizer"))
+        tokenizer_src = folder / "encoders" / "hf-tokenizer" / "tokenizer.json"
+    (folder / TOKENIZER_FILE).write_bytes(tokenizer_src.read_bytes())
+    return {"onnx": fp32, "onnx-int8": int8, "tokenizer": folder / TOKENIZER_FILE}
+
+
+def distill_static(encoder_name: str, folder: Path, pca_dims: int = 256) -> Path:
+    """Distil a static model2vec model from the encoder (offline: the weights are local)."""
+    from model2vec.distill import distill
+
+    target = folder / STATIC_DIR
+    model = distill(model_name=_source_path(encoder_name), pca_dims=pca_dims, device="cpu")
+    model.save_pretrained(str(target))
+    return target
+
+
+def load_encoder(directory: Path, manifest: dict, *, mode: str = "standard", backend: str | None = None):
+    """The encoder a saved model runs with: ``(encoder, backend name)``; files are verified first."""
+    from .encoder import SentenceTransformerEncoder
+    from .persistence import verify_files
+
+    base = manifest.get("encoder", DEFAULT_ENCODER)
+    if mode == "fast":
+        return StaticEncoder(verify_files(directory, manifest, STATIC_DIR), name=f"{base} (static)"), "static"
+    chosen = backend or os.environ.get("ARCHETYPE_BACKEND") or manifest.get("default_backend") or "torch"
+    if chosen not in BACKENDS:
+        raise ModelError(f"unknown backend {chosen!r}; expected one of: {', '.join(BACKENDS)}")
+    if chosen == "torch":
+        return SentenceTransformerEncoder(base), "torch"
+    model_file = verify_files(directory, manifest, ONNX_FILES[chosen])
+    tokenizer = verify_files(directory, manifest, TOKENIZER_FILE)
+    return onnx_encoder(model_file, tokenizer, chosen, name=f"{base} ({chosen})"), chosen
+
+
+def onnx_encoder(model_file: Path, tokenizer: Path, backend: str, *, name: str) -> OnnxEncoder:
+    """int8 runs one sequence per call: dynamic quantisation scales activations over the whole
+    batch, so a batched sentence's embedding would depend on its batch-mates (by up to 0.02), and
+    the same JD could score differently alone and in a bulk run. Per sequence it is ~18% slower
+    and a pure function of the text. fp32 batches (its batch effects are ~1e-7)."""
+    return OnnxEncoder(model_file, tokenizer, name=name, batch_size=1 if backend == "onnx-int8" else 16)
