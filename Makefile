@@ -4,6 +4,9 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 MODEL   ?= models/default
 DATA    := $(shell find training_data -name '*.jsonl' -o -name 'split.json' 2>/dev/null)
+# Code that decides what a saved model contains: a change rebuilds the model.
+TRAINING_CODE := classifier/train.py classifier/model.py classifier/persistence.py classifier/backends.py \
+                 classifier/mixing.py classifier/segment.py
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -22,8 +25,8 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-# Train the default model when it is missing or the training data changed.
-$(MODEL)/manifest.json: $(BIN)/.installed $(DATA)
+# Train the default model when it is missing, or the training data or training code changed.
+$(MODEL)/manifest.json: $(BIN)/.installed $(DATA) $(TRAINING_CODE)
 	$(BIN)/archetype train --out $(MODEL)
 
 model: $(MODEL)/manifest.json

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -70,23 +71,19 @@ def run_load(
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=100)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--out", help="also write a markdown table here")
-    args = parser.parse_args()
-    # The embedding cache is off: every request pays for every sentence, as a new JD would.
+@contextmanager
+def served(port: int):
+    """``archetype serve`` in a subprocess on loopback, ready; yields (url, pid).
+
+    The embedding cache is off: every request pays for every sentence, as a new JD would."""
     env = {**os.environ, "ARCHETYPE_CACHE_SIZE": "0", "ARCHETYPE_LOG_LEVEL": "warning"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "classifier.cli", "serve", "--port", str(args.port)],
+        [sys.executable, "-m", "classifier.cli", "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=env,
     )
-    url = f"http://127.0.0.1:{args.port}"
-    results: list[dict] = []
+    url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
             try:
@@ -97,13 +94,25 @@ def main() -> int:
             time.sleep(0.1)
         else:
             raise SystemExit("server did not become ready")
+        yield url, server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--out", help="also write a markdown table here")
+    args = parser.parse_args()
+    results: list[dict] = []
+    with served(args.port) as (url, _pid):
         for c in args.concurrency:
             stats = run_load(url, requests=args.requests, concurrency=c)
             print(json.dumps(stats))
             results.append(stats)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     if args.out:
         lines = ["| clients | requests | req/s | p50 ms | p95 ms | errors |", "|---|---|---|---|---|---|"]
         keys = ("concurrency", "requests", "rps", "p50_ms", "p95_ms", "errors")

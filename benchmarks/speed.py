@@ -15,14 +15,11 @@ Writes the tables to ``--out`` (reports/speed.md) as well as printing them.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
-
-import httpx
 
 from classifier import Classifier, Document, default_model_dir
 from classifier.data import load_documents, load_split
@@ -88,31 +85,13 @@ def cold_start(args: list[str], runs: int = 5) -> float:
 
 
 def service(port: int = 8766) -> dict:
-    from benchmarks.load import run_load
+    from benchmarks.load import run_load, served
 
-    env = {**os.environ, "ARCHETYPE_CACHE_SIZE": "0", "ARCHETYPE_LOG_LEVEL": "warning"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "classifier.cli", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(url + "/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
+    with served(port) as (url, pid):
         one = run_load(url, requests=40, concurrency=1)
         eight = run_load(url, requests=40, concurrency=8)
-        status = Path(f"/proc/{proc.pid}/status").read_text()
-        peak_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        status = Path(f"/proc/{pid}/status").read_text()
+    peak_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
     return {"one": one, "eight": eight, "peak_mb": peak_kb / 1024}
 
 

@@ -165,6 +165,7 @@ def export_onnx(encoder_name: str, folder: Path) -> dict[str, Path]:
 
 def distill_static(encoder_name: str, folder: Path, pca_dims: int = 256) -> Path:
     """Distil a static model2vec model from the encoder (offline: the weights are local)."""
+    os.environ.setdefault("TQDM_DISABLE", "1")  # no per-token progress bar in training logs
     from model2vec.distill import distill
 
     target = folder / STATIC_DIR
