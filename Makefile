@@ -10,7 +10,6 @@ TRAINING_CODE := classifier/train.py classifier/model.py classifier/persistence.
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
-export TOKENIZERS_PARALLELISM := false
 
 .PHONY: run test install model eval bench bench-speed bench-load bench-bulk lint clean browser
 

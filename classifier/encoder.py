@@ -19,7 +19,6 @@ from .errors import ModelError
 # No network at run time: never let huggingface_hub reach out for weights.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 DEFAULT_ENCODER = "all-MiniLM-L6-v2 (bundled)"
 

@@ -95,6 +95,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Cut an over-long span at word boundaries into pieces of at most MAX_SEGMENT_WORDS words."""
+    if end - start < 2 * MAX_SEGMENT_WORDS:  # too short to hold that many words: the common case
+        return [(start, end)]
     spans = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
     if len(spans) <= MAX_SEGMENT_WORDS:
         return [(start, end)]
