@@ -211,7 +211,7 @@ class Classifier:
         if margin < rule.min_margin:
             second = OUTCOMES[int(order[1])].value
             reasons.append(f"near tie with {second} (margin {margin:.2f} < {rule.min_margin})")
-        if float(reading.weights.sum()) < 0.5 or not (reading.votes >= 0).any():
+        if float(reading.weights.sum()) < 0.2 or not (reading.votes >= 0).any():
             reasons.append("almost no role-bearing content (only neutral text or headings)")
 
         named = title_labels(doc.title)

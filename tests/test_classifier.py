@@ -107,3 +107,8 @@ def test_batch_keeps_order_and_reports_bad_documents_in_place(clf):
     assert out[2].archetype == "ml_infra_engineer"
     with pytest.raises(InputError):
         clf.classify_many(docs)
+
+
+def test_one_clear_sentence_does_not_need_review(clf):
+    r = clf.classify("Train ranking models and monitor drift in production.")
+    assert r.archetype == "ml_engineer" and not r.needs_review, r.review_reasons
