@@ -513,7 +513,9 @@ def _finish(
     tmp_rej = rej_out.with_name(rej_out.name + ".partial")
     dialect = table.dialect if (fmt == "csv" and table.format == "csv") else None
     encoding = "utf-8-sig" if table.encoding in ("utf-8-sig", "cp1252") and fmt == "csv" else "utf-8"
-    writer = TableWriter(tmp_out, fmt, out_columns, csv_dialect=dialect, encoding=encoding)
+    writer = TableWriter(
+        tmp_out, fmt, out_columns, csv_dialect=dialect, encoding=encoding, typed=frozenset(rename.values())
+    )
     written = 0
     with open(spool, encoding="utf-8") as fh:
         for line in fh:
@@ -527,7 +529,9 @@ def _finish(
             writer.write(row)
             written += 1
     writer.close()
-    rwriter = TableWriter(tmp_rej, fmt, REJECT_COLUMNS, csv_dialect=dialect, encoding=encoding)
+    rwriter = TableWriter(
+        tmp_rej, fmt, REJECT_COLUMNS, csv_dialect=dialect, encoding=encoding, typed=frozenset(REJECT_COLUMNS)
+    )
     rejected = 0
     with open(reject_spool, encoding="utf-8") as fh:
         for line in fh:

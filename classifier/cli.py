@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -71,8 +72,19 @@ def _jsonl_error(line_no: int, doc_id: Any, code: str, message: str) -> dict:
     return {"line": line_no, "id": doc_id, "error": {"code": code, "message": f"line {line_no}: {message}"}}
 
 
-def run_jsonl(clf, infile: TextIO, out: TextIO, batch_size: int = 32) -> tuple[int, int]:
-    """Classify a JSONL stream: one output line per input line, in order. Returns (ok, errors)."""
+def run_jsonl(
+    clf,
+    lines: Iterable[bytes | str],
+    out: TextIO,
+    batch_size: int = 32,
+    *,
+    kind: str | None = None,
+    title: str | None = None,
+    allow_mix: tuple[str, ...] = (),
+) -> tuple[int, int]:
+    """Classify a JSONL stream: one output line per input line, in order. Returns (ok, errors).
+
+    ``kind`` and ``title`` apply to lines that do not give their own."""
     from .pipeline import Document
 
     ok = errors = 0
@@ -81,7 +93,7 @@ def run_jsonl(clf, infile: TextIO, out: TextIO, batch_size: int = 32) -> tuple[i
     def flush() -> None:
         nonlocal ok, errors
         docs = [d for _, _, d in pending if isinstance(d, Document)]
-        results = iter(clf.classify_batch(docs))
+        results = iter(clf.classify_batch(docs, allow_mix=allow_mix))
         for line_no, doc_id, item in pending:
             if isinstance(item, dict):
                 row, errors = item, errors + 1
@@ -95,31 +107,41 @@ def run_jsonl(clf, infile: TextIO, out: TextIO, batch_size: int = 32) -> tuple[i
         out.flush()
         pending.clear()
 
-    for line_no, line in enumerate(infile, 1):
-        if not line.strip():
-            pending.append((line_no, None, _jsonl_error(line_no, None, "empty_line", "empty line")))
-        else:
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                obj, err = None, f"not valid JSON ({exc.msg} at column {exc.colno})"
-            if obj is not None and not isinstance(obj, dict):
-                obj, err = None, "expected a JSON object"
-            if obj is None:
-                pending.append((line_no, None, _jsonl_error(line_no, None, "bad_json", err)))
-            else:
-                doc_id = obj.get("id")
-                if "text" not in obj:
-                    item = _jsonl_error(line_no, doc_id, "missing_text", "'text' is missing")
-                elif not isinstance(obj["text"], str):
-                    item = _jsonl_error(line_no, doc_id, "bad_text", "'text' must be a string")
-                else:
-                    item = Document(obj["text"], obj.get("title"), obj.get("kind"), doc_id)
-                pending.append((line_no, doc_id, item))
+    for line_no, raw in enumerate(lines, 1):
+        pending.append((line_no, *_jsonl_item(line_no, raw, kind, title)))
         if len(pending) >= batch_size:
             flush()
     flush()
     return ok, errors
+
+
+def _jsonl_item(line_no: int, raw: bytes | str, kind: str | None, title: str | None) -> tuple[Any, Any]:
+    """``(id, Document)`` for a good line, ``(id, error row)`` for a bad one."""
+    from .pipeline import Document
+
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            return None, _jsonl_error(line_no, None, "undecodable", f"not valid UTF-8 (byte {exc.start})")
+    if not raw.strip():
+        return None, _jsonl_error(line_no, None, "empty_line", "empty line")
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return None, _jsonl_error(
+            line_no, None, "bad_json", f"not valid JSON ({exc.msg} at column {exc.colno})"
+        )
+    if not isinstance(obj, dict):
+        return None, _jsonl_error(line_no, None, "bad_json", "expected a JSON object")
+    doc_id = obj.get("id")
+    if "text" not in obj:
+        return doc_id, _jsonl_error(line_no, doc_id, "missing_text", "'text' is missing")
+    for field in ("text", "title", "kind"):
+        value = obj.get(field)
+        if value is not None and not isinstance(value, str):
+            return doc_id, _jsonl_error(line_no, doc_id, f"bad_{field}", f"'{field}' must be a string")
+    return doc_id, Document(obj["text"], obj.get("title") or title, obj.get("kind") or kind, doc_id)
 
 
 def cmd_classify(args) -> int:
@@ -128,14 +150,22 @@ def cmd_classify(args) -> int:
         inp = Path(args.jsonl)
         if not inp.is_file():
             raise InputError(f"{args.jsonl}: no such file")
-        with open(inp, encoding="utf-8", errors="replace") as fh:
+        options = {
+            "kind": args.kind if args.kind != "auto" else None,
+            "title": args.title,
+            "allow_mix": _allow(args.allow_mix),
+        }
+        with open(inp, "rb") as fh:  # bytes: a line that is not UTF-8 gets its own error
             if not args.out:
-                ok, errors = run_jsonl(clf, fh, sys.stdout)
+                ok, errors = run_jsonl(clf, fh, sys.stdout, **options)
             else:  # written beside the target, then renamed: never a half-written OUT
                 tmp = Path(args.out).with_name(Path(args.out).name + ".partial")
-                with open(tmp, "w", encoding="utf-8") as out:
-                    ok, errors = run_jsonl(clf, fh, out)
-                os.replace(tmp, args.out)
+                try:
+                    with open(tmp, "w", encoding="utf-8") as out:
+                        ok, errors = run_jsonl(clf, fh, out, **options)
+                    os.replace(tmp, args.out)
+                finally:
+                    tmp.unlink(missing_ok=True)
         print(f"classified {ok} lines, {errors} errors", file=sys.stderr)
         return EXIT_OK
     if not args.file:

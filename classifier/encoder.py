@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -111,6 +112,7 @@ class CachedEncoder:
         self.name = inner.name
         self.max_entries = max_entries
         self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
@@ -119,24 +121,29 @@ class CachedEncoder:
             self.misses += len(texts)
             return self.inner.encode(list(texts))
         keys = [_key(t) for t in texts]
+        found: dict[bytes, np.ndarray] = {}
         missing: dict[bytes, str] = {}
-        for k, t in zip(keys, texts, strict=True):
-            if k in self._cache:
-                self._cache.move_to_end(k)
-            elif k not in missing:
-                missing[k] = t
-        self.hits += len(texts) - len(missing)
-        self.misses += len(missing)
-        if missing:
+        with self._lock:  # the service encodes from several threads at once
+            for k, t in zip(keys, texts, strict=True):
+                vec = self._cache.get(k)
+                if vec is not None:
+                    self._cache.move_to_end(k)
+                    found[k] = vec
+                elif k not in missing:
+                    missing[k] = t
+            self.hits += len(texts) - len(missing)
+            self.misses += len(missing)
+        if missing:  # encoded outside the lock: other threads keep going meanwhile
             vectors = self.inner.encode(list(missing.values()))
-            for k, v in zip(missing, vectors, strict=True):
-                self._cache[k] = v
-        rows = [self._cache[k] for k in keys]
-        while len(self._cache) > self.max_entries:
-            self._cache.popitem(last=False)
-        if not rows:
+            found.update(zip(missing, vectors, strict=True))
+            with self._lock:
+                for k in missing:
+                    self._cache[k] = found[k]
+                while len(self._cache) > self.max_entries:
+                    self._cache.popitem(last=False)
+        if not keys:
             return self.inner.encode([])
-        return np.stack(rows).astype(np.float32, copy=False)
+        return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
 
     def save(self, path: Path) -> None:
         """Persist the cache (training re-uses it across runs)."""

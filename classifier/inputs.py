@@ -208,7 +208,7 @@ def check_language(text: str, *, source: str = "text") -> None:
         )
     english = sum(1 for w in words if w in _EN)
     other = sum(1 for w in words if w in _OTHER and w not in _EN)
-    if other >= 6 and other > 2 * english:
+    if other >= 3 and other > 2 * english:
         raise UnsupportedLanguageError(
             f"{source} appears not to be English ({other} function words of another language, "
             f"{english} English ones); the model reads English only"

@@ -35,6 +35,7 @@ _JD_CUES = [
     r"\bhiring\b",
     r"\bwe offer\b",
 ]
+# Layout and tense cues, matched case-insensitively.
 _RESUME_CUES = [
     r"^\s*[-*•]?\s*(built|led|developed|designed|implemented|shipped|reduced|improved|trained|"
     r"created|managed|owned|authored|co-authored|published|migrated|wrote|launched|deployed|cut|"
@@ -43,8 +44,6 @@ _RESUME_CUES = [
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(19|20)\d\d\b",
     r"^\s*(education|experience|work experience|publications|skills|projects|summary|"
     r"professional experience|certifications)\s*:?\s*$",
-    r"\bI\b",
-    r"\bmy\b",
     r"\b(b\.?sc|m\.?sc|ph\.?d|b\.?s\.|m\.?s\.|bachelor|master)'?s?\b.*\b(19|20)\d\d\b",
     r"@[a-z0-9-]+\.[a-z]{2,}",
     r"\blinkedin\.com/in\b",
@@ -52,7 +51,8 @@ _RESUME_CUES = [
 ]
 _JD_RE = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _JD_CUES]
 _RESUME_RE = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _RESUME_CUES]
-_I_RE = re.compile(r"\bI\b|\bmy\b", re.MULTILINE)
+# First person, matched case-sensitively: "I" and "my", not the "i" of "i.e.".
+_FIRST_PERSON = re.compile(r"\bI\b|\b[Mm]y\b")
 
 
 def parse_kind(value: str | Kind | None) -> Kind:
@@ -68,6 +68,5 @@ def detect_kind(text: str) -> Kind:
     """Guess whether ``text`` is a JD or a resume from cues of voice and layout."""
     sample = text[:20000]
     jd = sum(len(r.findall(sample)) for r in _JD_RE)
-    resume = sum(len(r.findall(sample)) for r in _RESUME_RE[:-5])  # case-insensitive cues
-    resume += len(_I_RE.findall(sample)) + sum(len(r.findall(sample)) for r in _RESUME_RE[-3:])
+    resume = sum(len(r.findall(sample)) for r in _RESUME_RE) + len(_FIRST_PERSON.findall(sample))
     return Kind.RESUME if resume > jd else Kind.JD

@@ -177,6 +177,8 @@ class Classifier:
     def prepare(self, doc: Document) -> tuple[Document, list[Segment]]:
         """Validate a document, settle its kind, and segment it (raises InputError)."""
         text = check_text(doc.text, max_chars=self.max_chars)
+        if doc.title is not None and not isinstance(doc.title, str):
+            raise InputError(f"title must be a string, got {type(doc.title).__name__}")
         kind = parse_kind(doc.kind)
         if kind is Kind.AUTO:
             kind = detect_kind(text)

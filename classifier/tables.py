@@ -310,8 +310,19 @@ def _open_parquet(path: Path) -> Table:
 class TableWriter:
     """Write rows (dicts over ``columns``) to ``path`` in ``fmt``, streaming."""
 
-    def __init__(self, path: Path, fmt: str, columns: list[str], *, csv_dialect=None, encoding="utf-8"):
-        self.path, self.format, self.columns = path, fmt, columns
+    def __init__(
+        self,
+        path: Path,
+        fmt: str,
+        columns: list[str],
+        *,
+        csv_dialect=None,
+        encoding="utf-8",
+        typed: frozenset[str] = frozenset(),
+    ):
+        """``typed``: the columns this project adds, which get fixed Parquet types; input columns
+        are written as text (an input column named ``confidence`` is not forced to a number)."""
+        self.path, self.format, self.columns, self.typed = path, fmt, columns, typed
         self._batch: list[dict] = []
         if fmt == "csv":
             self._fh = open(path, "w", encoding=encoding, newline="")  # noqa: SIM115 - closed in close()
@@ -352,15 +363,19 @@ class TableWriter:
             return
         arrays = {}
         for c in self.columns:
-            kind = _arrow_type(c)
             values = [_parquet_cell(r.get(c)) for r in self._batch]
-            if kind == pa.string():
-                values = [None if v is None else v if isinstance(v, str) else _cell(v) for v in values]
-            arrays[c] = pa.array(values, type=kind)
+            if c in self.typed:
+                kind = _arrow_type(c)
+                if kind == pa.string():
+                    values = [None if v is None else v if isinstance(v, str) else _cell(v) for v in values]
+                arrays[c] = pa.array(values, type=kind)
+                continue
+            # Input columns are written as text: one batch's inferred type could clash with the next.
+            arrays[c] = pa.array([None if v is None else _cell(v) for v in values], type=pa.string())
         table = pa.table(arrays)
         if self._pq_writer is None:
             self._pq_writer = pq.ParquetWriter(self.path, table.schema)
-        self._pq_writer.write_table(table.cast(self._pq_writer.schema))
+        self._pq_writer.write_table(table)
         self._batch.clear()
 
     def close(self) -> None:
@@ -387,6 +402,7 @@ BOOLEAN = {"mixed", "title_mismatch", "needs_review"}
 def _arrow_type(column: str):
     import pyarrow as pa
 
+    column = column.removeprefix("archetype_")  # result columns renamed to avoid an input column
     if column in NUMERIC or column.startswith(NUMERIC_PREFIXES):
         return pa.float64()
     if column in BOOLEAN:

@@ -100,7 +100,10 @@ _A, _S, _E, _M, _I = (
 _TITLE_RULES: list[tuple[str, tuple[Label, ...]]] = [
     (r"\bapplied\s+scientist\b", (_S, _M)),
     (r"\bresearch\s+scientist\b|\b(ai|ml)\s+researcher\b|\bresearcher\b|\bpostdoc", (_S,)),
-    (r"\bscientist\b(?!.*\bdata\b)", (_S,)),
+    # "Data Scientist" names no archetype (it spans analytics to modelling); "Machine Learning
+    # Scientist" reads like "Applied Scientist".
+    (r"\b(machine\s+learning|ml)\s+scientist\b", (_S, _M)),
+    (r"(?<!data )(?<!learning )(?<!ml )(?<!applied )\bscientist\b", (_S,)),
     (r"\bresearch\s+(software\s+)?engineer", (_E,)),
     (r"\bmachine\s+learning\s+engineer|\bml\s*engineer|\bmlops\b|\bml\s+ops\b", (_M,)),
     (r"\bsoftware\s+engineer,?\s*(\(|-|,)?\s*(machine\s+learning|ml)\b", (_M,)),

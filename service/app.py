@@ -140,6 +140,12 @@ def create_app(settings: Settings | None = None, *, classifier: Classifier | Non
     async def failure(request: Request, exc: ArchetypeError):
         return error(500, "internal", str(exc))
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        # The message names the type only: exception text could quote the document.
+        log.error("%s %s failed: %s", request.method, request.url.path, type(exc).__name__)
+        return error(500, "internal", f"internal error ({type(exc).__name__}); the server keeps serving")
+
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

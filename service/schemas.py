@@ -15,9 +15,9 @@ ArchetypeName = Literal[
 class ClassifyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(..., description="the JD or resume as plain text (HTML remnants are fine)")
-    title: str | None = Field(None, description="job title; only feeds title_mismatch")
+    title: str | None = Field(None, max_length=500, description="job title; only feeds title_mismatch")
     kind: KindName = "auto"
-    id: str | None = Field(None, description="echoed back in batch results")
+    id: str | None = Field(None, max_length=500, description="echoed back in batch results")
 
 
 class BatchRequest(BaseModel):
@@ -28,7 +28,7 @@ class BatchRequest(BaseModel):
 class LintRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str
-    title: str | None = None
+    title: str | None = Field(None, max_length=500)
     allow_mix: list[ArchetypeName] = Field(default_factory=list, description="an intended blend")
 
 

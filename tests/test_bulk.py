@@ -352,3 +352,14 @@ def test_ray_engine_matches_the_local_run(_classifier, tmp_path, monkeypatch):
     assert s.rows == 24 and s.balanced
     assert (tmp_path / "ray.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
     assert os.path.exists(tmp_path / "ray.rejects.csv")
+
+
+def test_input_columns_named_like_result_columns_survive_parquet(_classifier, tmp_path):
+    import pyarrow.parquet as pq
+
+    src = tmp_path / "in.csv"
+    write_csv(src, ["id", "confidence", "description"], [(1, "high", ML_JD), (2, "low", INFRA_JD)])
+    s = run(_classifier, src, tmp_path / "out.parquet")
+    rows = pq.read_table(tmp_path / "out.parquet").to_pylist()
+    assert s.classified == 2 and [r["confidence"] for r in rows] == ["high", "low"]
+    assert isinstance(rows[0]["archetype_confidence"], float) and rows[0]["archetype"] == "ml_engineer"

@@ -79,13 +79,14 @@ def test_jsonl_one_output_line_per_input_line(tmp_path, capsys):
         json.dumps(["a", "list"]),
         json.dumps({"id": "g", "text": NURSE_JD, "kind": "jd"}),
         json.dumps({"id": "h", "text": ML_JD, "kind": "poster"}),
+        json.dumps({"id": "i", "text": ML_JD, "title": 42}),
     ]
     inp, outp = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    inp.write_text("\n".join(lines) + "\n")
+    inp.write_bytes(("\n".join(lines) + "\n").encode() + b'{"id": "j", "text": "Train models \xff\xfe"}\n')
     code, _, err = run(capsys, "classify", "--jsonl", str(inp), "--out", str(outp))
     rows = [json.loads(x) for x in outp.read_text().splitlines()]
-    assert code == 0 and len(rows) == len(lines)
-    assert [r["line"] for r in rows] == list(range(1, len(lines) + 1))
+    assert code == 0 and len(rows) == len(lines) + 1
+    assert [r["line"] for r in rows] == list(range(1, len(lines) + 2))
     assert rows[0]["id"] == "a" and rows[0]["archetype"] == "ml_engineer"
     assert "line 2: not valid JSON" in rows[1]["error"]["message"]
     assert rows[2]["id"] == "c" and rows[2]["error"]["message"] == "line 3: 'text' is missing"
@@ -94,7 +95,35 @@ def test_jsonl_one_output_line_per_input_line(tmp_path, capsys):
     assert "expected a JSON object" in rows[5]["error"]["message"]
     assert rows[6]["archetype"] == "out_of_scope"
     assert rows[7]["error"]["code"] == "invalid_kind"
-    assert "classified 2 lines, 6 errors" in err
+    assert rows[8]["error"]["message"] == "line 9: 'title' must be a string"
+    assert rows[9]["error"]["code"] == "undecodable" and "not valid UTF-8" in rows[9]["error"]["message"]
+    assert "classified 2 lines, 8 errors" in err
+    assert not (tmp_path / "out.jsonl.partial").exists()
+
+
+def test_jsonl_applies_command_line_kind_title_and_blend(tmp_path, capsys):
+    inp = tmp_path / "in.jsonl"
+    inp.write_text(
+        json.dumps({"id": "a", "text": MIXED_JD})
+        + "\n"
+        + json.dumps({"id": "b", "text": ML_JD, "kind": "jd"})
+        + "\n"
+    )
+    code, out, _ = run(
+        capsys,
+        "classify",
+        "--jsonl",
+        str(inp),
+        "--kind",
+        "resume",
+        "--title",
+        "Research Engineer",
+        "--allow-mix",
+        "ml_engineer,research_scientist",
+    )
+    a, b = (json.loads(x) for x in out.splitlines())
+    assert a["kind"] == "resume" and a["title"] == "Research Engineer" and not a["mixed"]
+    assert b["kind"] == "jd"
 
 
 def test_lint_exit_codes(tmp_path, capsys):

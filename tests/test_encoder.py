@@ -47,3 +47,14 @@ def test_cache_persists_to_disk(tmp_path):
     broken.load(tmp_path / "bad.npz")  # a broken cache is only a cache: start empty
     broken.encode(["x"])
     assert broken.inner.seen == ["x"]
+
+
+def test_concurrent_use_with_a_tiny_cache_never_fails():
+    from concurrent.futures import ThreadPoolExecutor
+
+    enc = CachedEncoder(Counting(), max_entries=3)
+    batches = [[f"t{(i + j) % 11}" for j in range(6)] for i in range(400)]
+    with ThreadPoolExecutor(8) as pool:
+        outs = list(pool.map(enc.encode, batches))
+    for batch, out in zip(batches, outs, strict=True):
+        assert out[:, 0].tolist() == [len(t) for t in batch]

@@ -42,6 +42,7 @@ def test_binary_bytes():
         "Betrugserkennung entwickelt und in die Produktion bringt.",
         "我们正在招聘机器学习工程师，负责推荐系统模型的训练、部署和监控工作，需要三年以上经验。",
         "Мы ищем инженера по машинному обучению для разработки моделей рекомендаций и их запуска.",
+        "Wir suchen einen Machine Learning Engineer (m/w/d). Sie entwickeln und betreiben Modelle in Produktion.",
     ],
 )
 def test_other_languages_are_refused(text):

@@ -26,3 +26,8 @@ def test_parse_kind():
     assert parse_kind(None) is Kind.AUTO
     with pytest.raises(InvalidKindError, match="unknown kind 'cv'"):
         parse_kind("cv")
+
+
+def test_lowercase_i_e_is_not_first_person():
+    jd = "You will own ranking models, i.e. features, training and serving. We offer equity. Apply now."
+    assert detect_kind(jd) is Kind.JD

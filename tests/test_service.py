@@ -135,6 +135,7 @@ def test_file_upload_formats(http, name, content, ctype):
         ),
         ({"json": {"text": ML_JD, "kind": "poster"}}, 422, "invalid_request"),
         ({"json": {"txt": ML_JD}}, 422, "invalid_request"),
+        ({"json": {"text": ML_JD, "title": "x" * 5000}}, 422, "invalid_request"),
         (
             {
                 "json": {
