@@ -34,7 +34,7 @@ from .encoder import CachedEncoder, Encoder
 from .mixing import MixRule, is_mixed, vote_shares, votes
 from .model import OUTCOME_NAMES, ArchetypeModel, LinearHead, ReviewRule, fit_temperature
 from .segment import clean, segment_text, skip_mask
-from .taxonomy import ARCHETYPES, OUTCOMES, SEGMENT_CLASSES, Label
+from .taxonomy import ARCHETYPES, OUTCOMES, SEGMENT_CLASSES
 
 SEGMENT_C = 4.0
 DOC_C = 16.0
@@ -171,7 +171,7 @@ def train(
     return model, report
 
 
-__all__ = ["Label", "train", "encode_documents", "tune_mix_rule"]
+__all__ = ["build_model", "encode_documents", "train", "tune_mix_rule"]
 
 
 def build_model(
