@@ -6,7 +6,7 @@ MODEL   ?= models/default
 DATA    := $(shell find training_data -name '*.jsonl' -o -name 'split.json' 2>/dev/null)
 # Code that decides what a saved model contains: a change rebuilds the model.
 TRAINING_CODE := classifier/train.py classifier/model.py classifier/persistence.py classifier/backends.py \
-                 classifier/mixing.py classifier/segment.py
+                 classifier/mixing.py classifier/segment.py classifier/lexical.py
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1

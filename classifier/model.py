@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .lexical import Lexicon, weighted_mean
 from .mixing import MixRule, role_weights, soft_shares, vote_shares, votes
 from .taxonomy import OUTCOMES, SEGMENT_CLASSES
 
@@ -64,6 +65,15 @@ class LinearHead:
     def decision_function(self, x: np.ndarray) -> np.ndarray:
         return np.atleast_2d(x) @ self.coef.T + self.intercept
 
+    def split_decision(self, dense: np.ndarray, sparse: Any | None) -> np.ndarray:
+        """The decision over ``[dense | sparse]`` without building the joined matrix: the first
+        ``dense.shape[1]`` coefficients read ``dense``, the rest read ``sparse``."""
+        d = dense.shape[1]
+        z = dense @ self.coef[:, :d].T + self.intercept
+        if sparse is not None:
+            z = z + np.asarray(sparse @ self.coef[:, d:].T)
+        return z
+
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         return softmax(self.decision_function(x))
 
@@ -95,6 +105,7 @@ class ArchetypeModel:
     temperature: float = 1.0
     mix_rule: MixRule = field(default_factory=MixRule)
     review_rule: ReviewRule = field(default_factory=ReviewRule)
+    lexicon: Lexicon | None = None  # when set, heads read TF-IDF features beside embeddings
 
     def __post_init__(self) -> None:
         seg_classes = list(self.segment_head.classes)
@@ -105,15 +116,26 @@ class ArchetypeModel:
 
     @property
     def dimension(self) -> int:
-        return self.segment_head.n_features
+        """The embedding dimension the heads expect (without the lexical features)."""
+        return self.segment_head.n_features - (self.lexicon.size if self.lexicon else 0)
 
-    def segment_probs(self, embeddings: np.ndarray) -> np.ndarray:
+    def lexical(self, texts: list[str]) -> Any | None:
+        """The segments' TF-IDF rows (None for a model without a lexicon)."""
+        return self.lexicon.transform(texts) if self.lexicon else None
+
+    def segment_probs(self, embeddings: np.ndarray, lexical: Any | None = None) -> np.ndarray:
         if len(embeddings) == 0:
             return np.zeros((0, len(SEGMENT_CLASSES)))
-        return self.segment_head.predict_proba(embeddings)[:, self._seg_order]
+        if self.lexicon is not None and lexical is None:
+            raise ValueError("this model reads words as well as embeddings: pass the lexical rows")
+        logits = self.segment_head.split_decision(embeddings, lexical)
+        return softmax(logits)[:, self._seg_order]
 
-    def document_features(self, embeddings: np.ndarray, probs: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Role-weighted mean embedding (unit length) and soft outcome shares."""
+    def document_features(
+        self, embeddings: np.ndarray, probs: np.ndarray, weights: np.ndarray, lexical: Any | None = None
+    ) -> np.ndarray:
+        """Role-weighted mean embedding (unit length), the role-weighted mean of the segments'
+        lexical rows (at the lexicon's weight) when the model has a lexicon, and soft shares."""
         total = float(weights.sum())
         if total > 1e-9:
             mean = (weights[:, None] * embeddings).sum(axis=0) / total
@@ -123,20 +145,29 @@ class ArchetypeModel:
             mean = np.zeros(self.dimension)
         norm = float(np.linalg.norm(mean))
         mean = mean / norm if norm > 1e-9 else mean
-        return np.concatenate([mean, soft_shares(probs, weights)])
+        parts = [mean]
+        if self.lexicon is not None:
+            if lexical is None:
+                lexical = self.lexicon.transform([])
+            parts.append(weighted_mean(lexical, weights, self.lexicon.weight))
+        return np.concatenate([*parts, soft_shares(probs, weights)])
 
-    def features(self, embeddings: np.ndarray, n_words: np.ndarray, headings: np.ndarray) -> np.ndarray:
-        probs = self.segment_probs(embeddings)
-        return self.document_features(embeddings, probs, role_weights(probs, n_words, headings))
+    def features(
+        self, embeddings: np.ndarray, n_words: np.ndarray, headings: np.ndarray, lexical: Any | None = None
+    ) -> np.ndarray:
+        probs = self.segment_probs(embeddings, lexical)
+        return self.document_features(embeddings, probs, role_weights(probs, n_words, headings), lexical)
 
     def doc_logits(self, features: np.ndarray) -> np.ndarray:
         logits = self.doc_head.decision_function(np.atleast_2d(features))
         return logits[:, self._doc_order]
 
-    def read(self, embeddings: np.ndarray, n_words: np.ndarray, headings: np.ndarray) -> DocumentReading:
-        probs = self.segment_probs(embeddings)
+    def read(
+        self, embeddings: np.ndarray, n_words: np.ndarray, headings: np.ndarray, lexical: Any | None = None
+    ) -> DocumentReading:
+        probs = self.segment_probs(embeddings, lexical)
         weights = role_weights(probs, n_words, headings)
-        features = self.document_features(embeddings, probs, weights)
+        features = self.document_features(embeddings, probs, weights, lexical)
         segment_votes = votes(probs, headings, self.mix_rule.confidence)
         probabilities = softmax(self.doc_logits(features) / self.temperature)[0]
         return DocumentReading(

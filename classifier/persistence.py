@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelError
+from .lexical import Lexicon
 from .mixing import MixRule
 from .model import OUTCOME_NAMES, ArchetypeModel, LinearHead, ReviewRule
 from .taxonomy import SEGMENT_CLASSES
@@ -73,6 +74,8 @@ def _heads_entry(model: ArchetypeModel, path: Path) -> dict[str, Any]:
         arrays[f"{name}_coef"] = head.coef
         arrays[f"{name}_intercept"] = head.intercept
         arrays[f"{name}_classes"] = np.array(head.classes, dtype=str)
+    if model.lexicon is not None:
+        arrays.update(model.lexicon.to_arrays())
     with open(path, "wb") as fh:
         np.savez(fh, **arrays)
     digest = sha256_file(path)
@@ -195,11 +198,12 @@ def load_model(directory: Path, mode: str = "standard") -> tuple[ArchetypeModel,
             f"{str(entry.get('heads_sha256'))[:12]}...): the file is truncated or was "
             "modified; retrain or restore it"
         )
-    seg, doc = _read_heads(heads_path)
+    seg, doc, lexicon = _read_heads(heads_path)
     try:
         model = ArchetypeModel(
             segment_head=seg,
             doc_head=doc,
+            lexicon=lexicon,
             temperature=float(entry["temperature"]),
             mix_rule=MixRule(**entry["mix_rule"]),
             review_rule=ReviewRule(**entry["review_rule"]),
@@ -237,4 +241,12 @@ def _read_heads(path: Path) -> tuple[LinearHead, LinearHead]:
         heads.append(LinearHead(coef, intercept, classes))
     if heads[1].n_features != heads[0].n_features + len(OUTCOME_NAMES):
         raise ModelError(f"{path}: the document head does not fit the segment head")
-    return heads[0], heads[1]
+    lexicon = None
+    if "lexicon_terms" in arrays:
+        try:
+            lexicon = Lexicon.from_arrays(arrays)
+        except (KeyError, IndexError, UnicodeDecodeError, ValueError) as exc:
+            raise ModelError(f"{path}: the lexicon is damaged: {exc}") from None
+        if lexicon.size >= heads[0].n_features or lexicon.idf.dtype.kind != "f":
+            raise ModelError(f"{path}: the lexicon does not fit the heads")
+    return heads[0], heads[1], lexicon

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -162,6 +163,7 @@ class Classifier:
                 prepared.append(exc)
         texts = [s.text for p in prepared if not isinstance(p, InputError) for s in p[1]]
         embeddings = self.encoder.encode(texts)
+        lexical = self.model.lexical(texts)
         out: list[Classification | InputError] = []
         pos = 0
         for p in prepared:
@@ -169,9 +171,10 @@ class Classifier:
                 out.append(p)
                 continue
             doc, segments = p
-            emb = embeddings[pos : pos + len(segments)]
+            rows = slice(pos, pos + len(segments))
             pos += len(segments)
-            out.append(self._explain(doc, doc.kind or Kind.JD, segments, emb, allow))
+            lex = lexical[rows] if lexical is not None else None
+            out.append(self._explain(doc, doc.kind or Kind.JD, segments, embeddings[rows], lex, allow))
         return out
 
     def prepare(self, doc: Document) -> tuple[Document, list[Segment]]:
@@ -192,11 +195,12 @@ class Classifier:
         kind: Kind | str,
         segments: list[Segment],
         embeddings: np.ndarray,
+        lexical: Any | None,
         allow: frozenset[Label],
     ) -> Classification:
         n_words = np.array([len(s.text.split()) for s in segments], dtype=float)
         headings = np.array(skip_mask(segments), dtype=bool)
-        reading = self.model.read(embeddings, n_words, headings)
+        reading = self.model.read(embeddings, n_words, headings, lexical)
         probs = reading.probabilities
         order = np.argsort(-probs)
         verdict = OUTCOMES[int(order[0])]

@@ -1,5 +1,8 @@
 """Train the two heads, calibrate on validation, and choose the mix rule.
 
+0. A lexicon (TF-IDF over words and word pairs) is fitted, without labels, on the labelled
+   segments' and the training documents' text; every head reads a segment's lexical row beside
+   its embedding (see ``lexical``).
 1. The segment head learns from the labelled segments (``training_data/segments``) alone. It never
    sees a training document, so it reads training documents exactly as it reads new ones, and the
    document head can learn from honest features without cross-fitting.
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
 from .data import (
@@ -31,6 +35,7 @@ from .data import (
     split_documents,
 )
 from .encoder import CachedEncoder, Encoder
+from .lexical import Lexicon
 from .mixing import MixRule, is_mixed, vote_shares, votes
 from .model import OUTCOME_NAMES, ArchetypeModel, LinearHead, ReviewRule, fit_temperature
 from .segment import clean, segment_text, skip_mask
@@ -38,6 +43,8 @@ from .taxonomy import ARCHETYPES, OUTCOMES, SEGMENT_CLASSES
 
 SEGMENT_C = 4.0
 DOC_C = 16.0
+LEXICON_TERMS = 20_000
+LEXICON_WEIGHT = 3.0  # chosen on validation (README: "Why words as well as embeddings")
 MAX_FLAG_RATE = 0.10
 
 
@@ -47,20 +54,33 @@ class EncodedDocument:
     embeddings: np.ndarray
     n_words: np.ndarray
     headings: np.ndarray
+    texts: list[str]
+    lexical: sp.csr_matrix | None = None  # set once a lexicon is fitted
+
+    def features(self, model: ArchetypeModel) -> np.ndarray:
+        return model.features(self.embeddings, self.n_words, self.headings, self.lexical)
+
+    def segment_probs(self, model: ArchetypeModel) -> np.ndarray:
+        return model.segment_probs(self.embeddings, self.lexical)
 
 
-def encode_documents(docs: list[LabelledDocument], encoder: Encoder) -> list[EncodedDocument]:
+def encode_documents(
+    docs: list[LabelledDocument], encoder: Encoder, lexicon: Lexicon | None = None
+) -> list[EncodedDocument]:
     segmented = [segment_text(d.text) for d in docs]
     vectors = encoder.encode([s.text for segs in segmented for s in segs])
     out, pos = [], 0
     for doc, segs in zip(docs, segmented, strict=True):
         n = len(segs)
+        texts = [s.text for s in segs]
         out.append(
             EncodedDocument(
                 doc,
                 vectors[pos : pos + n],
-                np.array([len(s.text.split()) for s in segs], dtype=float),
+                np.array([len(t.split()) for t in texts], dtype=float),
                 np.array(skip_mask(segs), dtype=bool),
+                texts,
+                lexicon.transform(texts) if lexicon else None,
             )
         )
         pos += n
@@ -74,10 +94,8 @@ def tune_mix_rule(model: ArchetypeModel, docs: list[EncodedDocument]) -> tuple[M
     truth = np.array([ed.doc.mixed for ed in jds])
     cases = []
     for ed in jds:
-        probs = model.segment_probs(ed.embeddings)
-        verdict = OUTCOMES[
-            int(np.argmax(model.doc_logits(model.features(ed.embeddings, ed.n_words, ed.headings))))
-        ]
+        probs = ed.segment_probs(model)
+        verdict = OUTCOMES[int(np.argmax(model.doc_logits(ed.features(model))))]
         cases.append((probs, ed, verdict))
     best: tuple | None = None
     for confidence in (0.6, 0.65, 0.7, 0.75, 0.8):
@@ -131,27 +149,37 @@ def train(
         f"data: {len(segments)} segments; documents train {len(parts['train'])}, "
         f"val {len(parts['val'])}, test {len(parts['test'])}"
     )
-    seg_x = cached.encode([clean(s.text) for s in segments])
+    seg_texts = [clean(s.text) for s in segments]
+    seg_x = cached.encode(seg_texts)
     seg_y = np.array([s.label for s in segments])
     encoded = {name: encode_documents(docs, cached) for name, docs in parts.items()}
     if cache_path:
         cached.save(cache_path)
     log(f"encoded in {time.perf_counter() - started:.0f}s ({cached.misses} texts not in the cache)")
 
-    segment_lr = LogisticRegression(C=SEGMENT_C, max_iter=3000, class_weight="balanced").fit(seg_x, seg_y)
-    segment_head = LinearHead.from_sklearn(segment_lr)
+    lexicon = Lexicon.fit(
+        seg_texts + [t for ed in encoded["train"] for t in ed.texts],
+        max_terms=LEXICON_TERMS,
+        weight=LEXICON_WEIGHT,
+    )
+    for docs in encoded.values():
+        for ed in docs:
+            ed.lexical = lexicon.transform(ed.texts)
+    seg_features = sp.hstack([sp.csr_matrix(seg_x), lexicon.transform(seg_texts)]).tocsr()
+    segment_lr = LogisticRegression(C=SEGMENT_C, max_iter=3000, class_weight="balanced")
+    segment_head = LinearHead.from_sklearn(segment_lr.fit(seg_features, seg_y))
     placeholder = LinearHead(np.zeros((6, 1)), np.zeros(6), tuple(OUTCOME_NAMES))  # not used by features()
-    probe = ArchetypeModel(segment_head, placeholder)
+    probe = ArchetypeModel(segment_head, placeholder, lexicon=lexicon)
     train_docs = encoded["train"]
-    x = np.stack([probe.features(ed.embeddings, ed.n_words, ed.headings) for ed in train_docs])
+    x = np.stack([ed.features(probe) for ed in train_docs])
     doc_lr = LogisticRegression(C=DOC_C, max_iter=5000, class_weight="balanced")
     doc_lr.fit(x, [ed.doc.label for ed in train_docs])
-    model = ArchetypeModel(segment_head, LinearHead.from_sklearn(doc_lr), review_rule=ReviewRule())
+    model = ArchetypeModel(
+        segment_head, LinearHead.from_sklearn(doc_lr), review_rule=ReviewRule(), lexicon=lexicon
+    )
 
     val = encoded["val"]
-    val_logits = np.vstack(
-        [model.doc_logits(model.features(ed.embeddings, ed.n_words, ed.headings)) for ed in val]
-    )
+    val_logits = np.vstack([model.doc_logits(ed.features(model)) for ed in val])
     model.temperature = fit_temperature(
         val_logits, np.array([OUTCOME_NAMES.index(ed.doc.label) for ed in val])
     )
@@ -165,7 +193,12 @@ def train(
             **{f"documents_{k}": len(v) for k, v in parts.items()},
         },
         "tuning": mix_report,
-        "hyperparameters": {"segment_C": SEGMENT_C, "doc_C": DOC_C},
+        "hyperparameters": {
+            "segment_C": SEGMENT_C,
+            "doc_C": DOC_C,
+            "lexicon_terms": lexicon.size,
+            "lexicon_weight": LEXICON_WEIGHT,
+        },
         "train_seconds": round(time.perf_counter() - started, 1),
     }
     return model, report
