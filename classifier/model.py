@@ -1,10 +1,11 @@
-"""The trained part of the classifier: two linear heads over sentence embeddings.
+"""The trained part of the classifier: two linear heads over sentence embeddings and words.
 
-* The segment head (multinomial logistic regression) reads one segment's embedding and gives
-  probabilities over the six outcomes plus ``neutral``. It is trained on labelled segments only,
-  so it reads training documents as it reads new ones.
+* The segment head (multinomial logistic regression) reads one segment's embedding and, when the
+  model has a lexicon, its TF-IDF row (see ``lexical``), and gives probabilities over the six
+  outcomes plus ``neutral``. It is trained on labelled segments only, so it reads training
+  documents as it reads new ones.
 * The document head (multinomial logistic regression) reads a document's features, the
-  role-weighted mean embedding of its segments and its soft outcome shares, and gives
+  role-weighted means of its segments' embeddings and TF-IDF rows and its soft outcome shares, and gives
   the document's probabilities over the six outcomes, calibrated by a temperature fitted on the
   validation split.
 
