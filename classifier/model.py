@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .lexical import Lexicon, weighted_mean
+from .lexical import Lexicon, SparseRows, weighted_mean
 from .mixing import MixRule, role_weights, soft_shares, vote_shares, votes
 from .taxonomy import OUTCOMES, SEGMENT_CLASSES
 
@@ -66,13 +66,13 @@ class LinearHead:
     def decision_function(self, x: np.ndarray) -> np.ndarray:
         return np.atleast_2d(x) @ self.coef.T + self.intercept
 
-    def split_decision(self, dense: np.ndarray, sparse: Any | None) -> np.ndarray:
+    def split_decision(self, dense: np.ndarray, sparse: SparseRows | None) -> np.ndarray:
         """The decision over ``[dense | sparse]`` without building the joined matrix: the first
         ``dense.shape[1]`` coefficients read ``dense``, the rest read ``sparse``."""
         d = dense.shape[1]
         z = dense @ self.coef[:, :d].T + self.intercept
         if sparse is not None:
-            z = z + np.asarray(sparse @ self.coef[:, d:].T)
+            z = z + sparse @ self.coef[:, d:].T
         return z
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
@@ -120,11 +120,11 @@ class ArchetypeModel:
         """The embedding dimension the heads expect (without the lexical features)."""
         return self.segment_head.n_features - (self.lexicon.size if self.lexicon else 0)
 
-    def lexical(self, texts: list[str]) -> Any | None:
+    def lexical(self, texts: list[str]) -> SparseRows | None:
         """The segments' TF-IDF rows (None for a model without a lexicon)."""
         return self.lexicon.transform(texts) if self.lexicon else None
 
-    def segment_probs(self, embeddings: np.ndarray, lexical: Any | None = None) -> np.ndarray:
+    def segment_probs(self, embeddings: np.ndarray, lexical: SparseRows | None = None) -> np.ndarray:
         if len(embeddings) == 0:
             return np.zeros((0, len(SEGMENT_CLASSES)))
         if self.lexicon is not None and lexical is None:
@@ -133,7 +133,11 @@ class ArchetypeModel:
         return softmax(logits)[:, self._seg_order]
 
     def document_features(
-        self, embeddings: np.ndarray, probs: np.ndarray, weights: np.ndarray, lexical: Any | None = None
+        self,
+        embeddings: np.ndarray,
+        probs: np.ndarray,
+        weights: np.ndarray,
+        lexical: SparseRows | None = None,
     ) -> np.ndarray:
         """Role-weighted mean embedding (unit length), the role-weighted mean of the segments'
         lexical rows (at the lexicon's weight) when the model has a lexicon, and soft shares."""
@@ -154,7 +158,11 @@ class ArchetypeModel:
         return np.concatenate([*parts, soft_shares(probs, weights)])
 
     def features(
-        self, embeddings: np.ndarray, n_words: np.ndarray, headings: np.ndarray, lexical: Any | None = None
+        self,
+        embeddings: np.ndarray,
+        n_words: np.ndarray,
+        headings: np.ndarray,
+        lexical: SparseRows | None = None,
     ) -> np.ndarray:
         probs = self.segment_probs(embeddings, lexical)
         return self.document_features(embeddings, probs, role_weights(probs, n_words, headings), lexical)
@@ -164,7 +172,11 @@ class ArchetypeModel:
         return logits[:, self._doc_order]
 
     def read(
-        self, embeddings: np.ndarray, n_words: np.ndarray, headings: np.ndarray, lexical: Any | None = None
+        self,
+        embeddings: np.ndarray,
+        n_words: np.ndarray,
+        headings: np.ndarray,
+        lexical: SparseRows | None = None,
     ) -> DocumentReading:
         probs = self.segment_probs(embeddings, lexical)
         weights = role_weights(probs, n_words, headings)

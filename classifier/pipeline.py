@@ -11,7 +11,6 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -19,6 +18,7 @@ from .encoder import CachedEncoder, Encoder, SentenceTransformerEncoder
 from .errors import InputError, InvalidKindError
 from .inputs import DEFAULT_MAX_CHARS, check_text
 from .kind import Kind, detect_kind, parse_kind
+from .lexical import SparseRows
 from .mixing import is_mixed
 from .model import OUTCOME_NAMES, ArchetypeModel, DocumentReading
 from .results import Classification, Evidence, SegmentReading
@@ -195,7 +195,7 @@ class Classifier:
         kind: Kind | str,
         segments: list[Segment],
         embeddings: np.ndarray,
-        lexical: Any | None,
+        lexical: SparseRows | None,
         allow: frozenset[Label],
     ) -> Classification:
         n_words = np.array([len(s.text.split()) for s in segments], dtype=float)

@@ -35,7 +35,7 @@ from .data import (
     split_documents,
 )
 from .encoder import CachedEncoder, Encoder
-from .lexical import Lexicon
+from .lexical import Lexicon, SparseRows
 from .mixing import MixRule, is_mixed, vote_shares, votes
 from .model import OUTCOME_NAMES, ArchetypeModel, LinearHead, ReviewRule, fit_temperature
 from .segment import clean, segment_text, skip_mask
@@ -55,7 +55,7 @@ class EncodedDocument:
     n_words: np.ndarray
     headings: np.ndarray
     texts: list[str]
-    lexical: sp.csr_matrix | None = None  # set once a lexicon is fitted
+    lexical: SparseRows | None = None  # set once a lexicon is fitted
 
     def features(self, model: ArchetypeModel) -> np.ndarray:
         return model.features(self.embeddings, self.n_words, self.headings, self.lexical)
@@ -165,7 +165,7 @@ def train(
     for docs in encoded.values():
         for ed in docs:
             ed.lexical = lexicon.transform(ed.texts)
-    seg_features = sp.hstack([sp.csr_matrix(seg_x), lexicon.transform(seg_texts)]).tocsr()
+    seg_features = sp.hstack([sp.csr_matrix(seg_x), lexicon.transform(seg_texts).to_scipy()]).tocsr()
     segment_lr = LogisticRegression(C=SEGMENT_C, max_iter=3000, class_weight="balanced")
     segment_head = LinearHead.from_sklearn(segment_lr.fit(seg_features, seg_y))
     placeholder = LinearHead(np.zeros((6, 1)), np.zeros(6), tuple(OUTCOME_NAMES))  # not used by features()

@@ -90,3 +90,16 @@ def test_damaged_lexicon_is_refused(tmp_path):
     (tmp_path / "m" / MANIFEST_FILE).write_text(json.dumps(manifest))
     with pytest.raises(ModelError, match="lexicon is damaged"):
         load_model(tmp_path / "m")
+
+
+def test_sparse_rows_match_dense_algebra(texts):
+    lex = Lexicon.fit(texts[:800], max_terms=3000)
+    rows = lex.transform(texts[:40])
+    dense = rows.toarray()
+    assert np.allclose(dense, rows.to_scipy().toarray())
+    w = np.random.default_rng(0).normal(size=(lex.size, 7))
+    assert np.allclose(rows @ w, dense @ w)
+    assert np.allclose(rows[5:12] @ w, dense[5:12] @ w)
+    assert rows[7:7].shape == (0, lex.size) and (rows[7:7] @ w).shape == (0, 7)
+    weights = np.linspace(0, 1, 40)
+    assert np.allclose(rows.weighted_sum(weights), weights @ dense)
