@@ -199,8 +199,11 @@ def check_language(text: str, *, source: str = "text") -> None:
     words = _WORD.findall(sample.lower())
     if not words:
         raise EmptyTextError(f"{source} has no words to classify")
-    letters = len(_LETTER.findall(sample))
-    foreign = len(_NON_LATIN_LETTER.findall(sample))  # beyond the Latin blocks
+    if _NON_LATIN_LETTER.search(sample):  # most texts have none: skip counting every letter
+        letters = len(_LETTER.findall(sample))
+        foreign = len(_NON_LATIN_LETTER.findall(sample))  # beyond the Latin blocks
+    else:
+        letters = foreign = 0
     if letters >= 20 and foreign / letters > 0.5:
         raise UnsupportedLanguageError(
             f"{source} appears not to be English ({foreign} of {letters} letters are in a "
