@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from classifier import Classifier, Document, default_model_dir
+from classifier.backends import OnnxEncoder
 from classifier.data import load_documents, load_split
 from classifier.evaluate import metrics, predict_model
 from classifier.segment import segment_text
@@ -38,10 +39,9 @@ VARIANTS = [
 
 def load(mode: str, backend: str | None, **kw) -> Classifier:
     if backend == "onnx-int8-batched":
-        clf = Classifier.load(mode=mode, backend="onnx-int8", **kw)
-        inner = clf.encoder.inner
-        inner.batch_size = 16
-        return clf
+        folder = default_model_dir() / "encoders"
+        batched = OnnxEncoder(folder / "model-int8.onnx", folder / "tokenizer.json", name="int8", batch_size=16)
+        return Classifier.load(mode=mode, encoder=batched, **kw)
     return Classifier.load(mode=mode, backend=backend, **kw)
 
 

@@ -3,8 +3,8 @@
 A sentence embedding says what a sentence is about; it blurs the exact terms that often decide
 an archetype ("publish", "first-author", "Kubernetes", "RAG", "on-call"). The heads therefore
 read both: each segment's embedding and its TF-IDF vector (words and word pairs), the latter
-scaled by ``weight`` so the two blocks carry comparable force. On the validation split this
-lifted mixed-JD F1 and macro-F1 together (see README, "Why words as well as embeddings").
+scaled by ``weight`` so the two blocks carry comparable force. It lifted the mixed flag's F1 on
+the JDs the mix rule is tuned on from 0.69 to 0.82 (see README, "Why words as well as embeddings").
 
 Fitted with scikit-learn's ``TfidfVectorizer`` at training time (``Lexicon.fit``), carried at
 inference as plain arrays (terms and idf) and applied here with numpy alone (``SparseRows``, a

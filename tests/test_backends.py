@@ -100,3 +100,13 @@ def test_an_embedding_does_not_depend_on_its_batch_mates():
     alone = enc.encode(TEXTS[:1])[0]
     together = enc.encode([TEXTS[3], TEXTS[0], TEXTS[2]])[1]
     assert np.array_equal(alone, together)
+
+
+def test_int8_workers_give_the_serial_embeddings(monkeypatch):
+    """Sentences spread over single-threaded workers embed exactly as one at a time."""
+    parallel = Classifier.load(backend="onnx-int8", cache_size=0).encoder.inner
+    monkeypatch.setenv("ARCHETYPE_THREADS", "1")
+    serial = Classifier.load(backend="onnx-int8", cache_size=0).encoder.inner
+    assert serial.workers == 1
+    texts = TEXTS * 3
+    assert np.array_equal(parallel.encode(texts), serial.encode(texts))
