@@ -1,8 +1,8 @@
 """Train the two heads, calibrate on validation, and choose the mix rule.
 
-0. A lexicon (TF-IDF over words and word pairs) is fitted, without labels, on the labelled
-   segments' and the training documents' text; every head reads a segment's lexical row beside
-   its embedding (see ``lexical``).
+0. With ``words`` (the standard mode), a lexicon (TF-IDF over words and word pairs) is fitted,
+   without labels, on the labelled segments' and the training documents' text; both heads read a
+   segment's lexical row beside its embedding (see ``lexical``). Fast mode trains without it.
 1. The segment head learns from the labelled segments (``training_data/segments``) alone. It never
    sees a training document, so it reads training documents exactly as it reads new ones, and the
    document head can learn from honest features without cross-fitting.
@@ -44,7 +44,7 @@ from .taxonomy import ARCHETYPES, OUTCOMES, SEGMENT_CLASSES
 SEGMENT_C = 4.0
 DOC_C = 16.0
 LEXICON_TERMS = 20_000
-LEXICON_WEIGHT = 3.0  # chosen on validation (README: "Why words as well as embeddings")
+LEXICON_WEIGHT = 3.0  # chosen on the tuning JDs (README: "Why words as well as embeddings")
 MAX_FLAG_RATE = 0.10
 
 
@@ -55,7 +55,7 @@ class EncodedDocument:
     n_words: np.ndarray
     headings: np.ndarray
     texts: list[str]
-    lexical: SparseRows | None = None  # set once a lexicon is fitted
+    lexical: SparseRows | None = None  # set by train() once the lexicon is fitted
 
     def features(self, model: ArchetypeModel) -> np.ndarray:
         return model.features(self.embeddings, self.n_words, self.headings, self.lexical)
@@ -64,9 +64,7 @@ class EncodedDocument:
         return model.segment_probs(self.embeddings, self.lexical)
 
 
-def encode_documents(
-    docs: list[LabelledDocument], encoder: Encoder, lexicon: Lexicon | None = None
-) -> list[EncodedDocument]:
+def encode_documents(docs: list[LabelledDocument], encoder: Encoder) -> list[EncodedDocument]:
     segmented = [segment_text(d.text) for d in docs]
     vectors = encoder.encode([s.text for segs in segmented for s in segs])
     out, pos = [], 0
@@ -80,7 +78,6 @@ def encode_documents(
                 np.array([len(t.split()) for t in texts], dtype=float),
                 np.array(skip_mask(segs), dtype=bool),
                 texts,
-                lexicon.transform(texts) if lexicon else None,
             )
         )
         pos += n
