@@ -160,6 +160,7 @@ def decode_bytes(data: bytes, *, source: str = "input") -> str:
 
 
 # Control characters (other than line breaks and tabs), private-use and surrogate code points.
+_OTHER_ONLY = _OTHER - _EN  # function words of other languages that English does not share
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ud800-\udfff]")
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_LATIN_LETTER = re.compile(r"(?=[^\x00-\u024f])[^\W\d_]")
@@ -209,8 +210,8 @@ def check_language(text: str, *, source: str = "text") -> None:
             f"{source} appears not to be English ({foreign} of {letters} letters are in a "
             "non-Latin script); the model reads English only"
         )
-    english = sum(1 for w in words if w in _EN)
-    other = sum(1 for w in words if w in _OTHER and w not in _EN)
+    english = sum(map(_EN.__contains__, words))
+    other = sum(map(_OTHER_ONLY.__contains__, words))
     if other >= 3 and other > 2 * english:
         raise UnsupportedLanguageError(
             f"{source} appears not to be English ({other} function words of another language, "

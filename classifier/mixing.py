@@ -25,6 +25,10 @@ from .taxonomy import ARCHETYPES, OUTCOMES, SEGMENT_CLASSES, Label
 
 NEUTRAL_COL = SEGMENT_CLASSES.index("neutral")
 OUTCOME_COLS = [SEGMENT_CLASSES.index(label.value) for label in OUTCOMES]
+# Segment class column -> index into OUTCOMES (-1 for neutral, which never votes).
+_OUTCOME_OF_COL = np.array(
+    [OUTCOME_COLS.index(c) if c in OUTCOME_COLS else -1 for c in range(len(SEGMENT_CLASSES))]
+)
 ROLE_FLOOR = 0.5  # a segment more likely neutral than not weighs nothing
 
 
@@ -61,23 +65,17 @@ def soft_shares(probs: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 def votes(probs: np.ndarray, headings: np.ndarray, confidence: float) -> np.ndarray:
     """Per segment: the index into OUTCOMES it votes for, or -1 (neutral, heading, unsure)."""
-    out = np.full(len(probs), -1)
     if len(probs) == 0:
-        return out
+        return np.full(0, -1)
     top = probs.argmax(axis=1)
     sure = probs[np.arange(len(probs)), top] >= confidence
-    for i in np.flatnonzero(sure & ~headings & (top != NEUTRAL_COL)):
-        out[i] = OUTCOME_COLS.index(int(top[i]))
-    return out
+    return np.where(sure & ~headings, _OUTCOME_OF_COL[top], -1)
 
 
 def vote_shares(segment_votes: np.ndarray, n_words: np.ndarray) -> np.ndarray:
     """Length-weighted vote fractions over the six outcomes (zeros when nothing voted)."""
-    shares = np.zeros(len(OUTCOMES))
-    lengths = length_factor(n_words)
-    for v, w in zip(segment_votes, lengths, strict=True):
-        if v >= 0:
-            shares[v] += w
+    cast = segment_votes >= 0
+    shares = np.bincount(segment_votes[cast], length_factor(n_words)[cast], minlength=len(OUTCOMES))
     total = shares.sum()
     return shares / total if total > 0 else shares
 

@@ -244,22 +244,22 @@ class Classifier:
 
     @staticmethod
     def _readings(segments: list[Segment], reading: DocumentReading) -> list[SegmentReading]:
-        out = []
-        for seg, probs, weight in zip(segments, reading.segment_probs, reading.weights, strict=True):
-            best = int(np.argmax(probs))
-            label = NEUTRAL if seg.heading else SEGMENT_CLASSES[best]
-            out.append(
-                SegmentReading(
-                    seg.text,
-                    seg.start,
-                    seg.end,
-                    label,
-                    round(float(probs[best]), 4),
-                    round(float(weight), 4),
-                    seg.heading,
-                )
+        probs = reading.segment_probs
+        best = probs.argmax(axis=1) if len(probs) else np.zeros(0, dtype=int)
+        scores = probs[np.arange(len(probs)), best].round(4).tolist()
+        weights = reading.weights.round(4).tolist()
+        return [
+            SegmentReading(
+                seg.text,
+                seg.start,
+                seg.end,
+                NEUTRAL if seg.heading else SEGMENT_CLASSES[b],
+                score,
+                weight,
+                seg.heading,
             )
-        return out
+            for seg, b, score, weight in zip(segments, best.tolist(), scores, weights, strict=True)
+        ]
 
     @staticmethod
     def _evidence(segments: list[Segment], reading: DocumentReading) -> dict[str, list[Evidence]]:

@@ -26,6 +26,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[])")
 _INLINE_BULLET = re.compile(r"\s+[•·▪●◦]\s+")
 _LEAD = re.compile(r"^(?:\s|[-*+•·▪●◦>#]|&(?:bull|middot|nbsp);|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))+")
 _TAG = re.compile(r"<[^>]{0,300}>")
+_LEADING_TAG = re.compile(r"\s*<[^>]{0,300}>\s*")
+_TRAILING_TAG = re.compile(r"<[^<>]{0,300}>\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__|`|~~)")
 _SPACE = re.compile(r"\s+")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -54,7 +56,7 @@ class Segment:
 
 def clean(raw: str) -> str:
     """The plain reading of a raw span: no tags, decoded entities, no emphasis, single spaces."""
-    text = html.unescape(_TAG.sub(" ", raw))
+    text = html.unescape(_TAG.sub(" ", raw)) if "<" in raw or "&" in raw else raw
     text = _EMPHASIS.sub("", text)
     text = _LEAD.sub("", text)
     return _SPACE.sub(" ", text).strip()
@@ -79,14 +81,15 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     piece = text[start:end]
     lead = _LEAD.match(piece)
     offset = lead.end() if lead else 0
-    while True:  # leading tags such as <strong> that are not separators
-        m = re.match(r"\s*<[^>]{0,300}>\s*", piece[offset:])
+    tagged = "<" in piece
+    while tagged:  # leading tags such as <strong> that are not separators
+        m = _LEADING_TAG.match(piece, offset)
         if not m or not m.group(0):
             break
-        offset += m.end()
+        offset = m.end()
     stripped = piece[offset:].rstrip()
-    while stripped.endswith(">"):
-        m = re.search(r"<[^<>]{0,300}>\s*$", stripped)
+    while tagged and stripped.endswith(">"):
+        m = _TRAILING_TAG.search(stripped)
         if not m:
             break
         stripped = stripped[: m.start()].rstrip()

@@ -110,3 +110,26 @@ def test_int8_workers_give_the_serial_embeddings(monkeypatch):
     assert serial.workers == 1
     texts = TEXTS * 3
     assert np.array_equal(parallel.encode(texts), serial.encode(texts))
+
+
+def test_static_encoder_matches_model2vec_and_its_tokenizer():
+    """Fast mode's own encoding (word-piece memo, vector sums) equals model2vec's arithmetic."""
+    enc = Classifier.load(mode="fast", cache_size=0).encoder.inner
+    odd = [
+        "Café résumé naïve: Zürich — 東京 team",  # accents and another script: the tokenizer path
+        "tabs\tand\x01control chars_with_underscores; a+b=c (x) [y] {z} <p>&amp;",
+        "",
+        "a" * 150,  # one word longer than word-piece reads: [UNK], dropped
+        "word " * 700,  # longer than the model's 512 tokens
+    ]
+    texts = TEXTS + odd + [t.upper() for t in TEXTS]
+    tok = enc.model.tokenizer
+    tok.enable_truncation(enc.model.max_length)
+    assert enc._token_ids(texts) == [e.ids for e in tok.encode_batch_fast(texts, add_special_tokens=False)]
+    assert enc._token_ids(texts) == enc._token_ids(texts)  # the memo changes nothing
+    ours = enc.encode(texts)
+    ref = np.asarray(enc.model.encode(texts), dtype=np.float32)
+    ref /= np.clip(np.linalg.norm(ref, axis=1, keepdims=True), 1e-12, None)
+    readable = np.isfinite(ref).all(axis=1) & (np.abs(ref).sum(axis=1) > 0)
+    assert np.allclose(ours[readable], ref[readable], atol=2e-3)  # model2vec rounds to float16
+    assert np.all(ours[~readable] == 0)  # texts with no known token: zeros, not NaN
