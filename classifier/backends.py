@@ -154,10 +154,13 @@ class StaticEncoder:
             else:
                 split.append(None)
                 rest.append(i)
-        missing = list({w for pieces in split if pieces for w in pieces if w not in words})
+        distinct = {w for pieces in split if pieces for w in pieces}
+        missing = [w for w in distinct if w not in words]
         if missing:
             if len(words) + len(missing) > _WORD_CACHE_MAX:
-                words.clear()
+                # A fresh dict, not clear(): another thread may be reading the old one.
+                self._words = words = {}
+                missing = list(distinct)
             encoded = self.tokenizer.encode_batch_fast(missing, add_special_tokens=False)
             words.update(zip(missing, (e.ids for e in encoded), strict=True))
         out: list[list[int]] = []

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from classifier import Classifier, default_model_dir
+from classifier import Classifier, backends, default_model_dir
 from classifier.backends import ONNX_FILES, load_encoder
 from classifier.errors import ModelError
 from classifier.persistence import read_manifest
@@ -112,7 +112,7 @@ def test_int8_workers_give_the_serial_embeddings(monkeypatch):
     assert np.array_equal(parallel.encode(texts), serial.encode(texts))
 
 
-def test_static_encoder_matches_model2vec_and_its_tokenizer():
+def test_static_encoder_matches_model2vec_and_its_tokenizer(monkeypatch):
     """Fast mode's own encoding (word-piece memo, vector sums) equals model2vec's arithmetic."""
     enc = Classifier.load(mode="fast", cache_size=0).encoder.inner
     odd = [
@@ -127,6 +127,9 @@ def test_static_encoder_matches_model2vec_and_its_tokenizer():
     tok.enable_truncation(enc.model.max_length)
     assert enc._token_ids(texts) == [e.ids for e in tok.encode_batch_fast(texts, add_special_tokens=False)]
     assert enc._token_ids(texts) == enc._token_ids(texts)  # the memo changes nothing
+    monkeypatch.setattr(backends, "_WORD_CACHE_MAX", 5)  # a full memo starts afresh, still exact
+    assert enc._token_ids(texts[::-1]) == [e.ids for e in tok.encode_batch_fast(texts[::-1], add_special_tokens=False)]
+    assert len(enc._words) < 60
     ours = enc.encode(texts)
     ref = np.asarray(enc.model.encode(texts), dtype=np.float32)
     ref /= np.clip(np.linalg.norm(ref, axis=1, keepdims=True), 1e-12, None)
