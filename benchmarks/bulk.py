@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import publish
 from classifier import Classifier
 from classifier.bulk import BulkOptions, run_bulk
 from classifier.data import load_documents, load_split
@@ -128,9 +129,7 @@ def main() -> int:
         f"Cache on the {n_big:,}-row run: {hits:,} segment hits, {misses:,} segments encoded "
         f"({hits / max(hits + misses, 1):.0%} of segments served from the cache).",
     ]
-    print("\n".join(lines))
-    if args.out:
-        Path(args.out).write_text("\n".join(lines) + "\n")
+    publish(lines, args.out)
     return 0
 
 

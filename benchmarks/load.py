@@ -19,6 +19,8 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks import publish
+
 # A typical 500-word JD, written for this benchmark.
 TYPICAL_JD = (Path(__file__).resolve().parent / "typical_jd.txt").read_text()
 
@@ -117,7 +119,7 @@ def main() -> int:
         lines = ["| clients | requests | req/s | p50 ms | p95 ms | errors |", "|---|---|---|---|---|---|"]
         keys = ("concurrency", "requests", "rps", "p50_ms", "p95_ms", "errors")
         lines += ["| " + " | ".join(str(r[k]) for k in keys) + " |" for r in results]
-        Path(args.out).write_text("\n".join(lines) + "\n")
+        publish(lines, args.out, echo=False)
     return 0
 
 

@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import publish
 from classifier import Classifier, Document, default_model_dir
 from classifier.backends import OnnxEncoder
 from classifier.data import load_documents, load_split
@@ -146,9 +147,7 @@ def main() -> int:
         f"| `/v1/lint` 8 clients: p50 / p95 | {svc['eight']['p50_ms']:.0f} / {svc['eight']['p95_ms']:.0f} ms "
         f"({svc['eight']['rps']} req/s) |",
     ]
-    print("\n".join(lines))
-    if args.out:
-        Path(args.out).write_text("\n".join(lines) + "\n")
+    publish(lines, args.out)
     return 0
 
 
