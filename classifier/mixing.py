@@ -10,9 +10,16 @@ outcome, each weighted by the segment's length, as fractions of all votes: the s
 role-bearing content that belongs to each outcome. Neutral content (benefits, blurbs, EEO text)
 never votes, so it neither dilutes nor sways the shares.
 
+Each segment is read *in context* before it votes: its probabilities are averaged with those of the
+segments just before and after it (headings skipped), each neighbour weighing ``context``. A JD's
+duties come in runs (a block of research bullets, a block of serving bullets), so a run of
+second-archetype sentences keeps its confidence while one stray sentence among another archetype's
+lines loses enough to cast no vote: a passing mention is not a mix. A terse bullet read on its own
+("reproduce baselines") is often unsure; inside a run of its kind it counts.
+
 A JD is mixed when its second archetype holds at least ``threshold`` of the top two's shares and
-has at least ``min_segments`` votes: one passing mention of an adjacent skill is not a mix. The
-three numbers are chosen on the training and validation documents (see ``train.tune_mix_rule``).
+has at least ``min_segments`` votes. The four numbers are chosen on the training and validation
+documents (see ``train.tune_mix_rule``).
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ class MixRule:
     threshold: float = 0.24
     min_segments: int = 2
     confidence: float = 0.7
+    context: float = 0.0  # weight of each neighbouring segment when a segment is read in context
 
 
 def length_factor(n_words: np.ndarray) -> np.ndarray:
@@ -61,6 +69,23 @@ def soft_shares(probs: np.ndarray, weights: np.ndarray) -> np.ndarray:
     q = probs[:, OUTCOME_COLS]
     q = q / np.clip(q.sum(axis=1, keepdims=True), 1e-12, None)
     return (weights[:, None] * q).sum(axis=0) / total
+
+
+def in_context(probs: np.ndarray, headings: np.ndarray, weight: float) -> np.ndarray:
+    """Each non-heading segment's probabilities averaged with its non-heading neighbours' (each
+    weighing ``weight``); headings keep their own. Rows still sum to 1."""
+    if weight <= 0 or len(probs) < 2:
+        return probs
+    idx = np.flatnonzero(~headings)
+    if len(idx) < 2:
+        return probs
+    own = probs[idx]
+    mixed = own.copy()
+    mixed[1:] += weight * own[:-1]
+    mixed[:-1] += weight * own[1:]
+    out = probs.copy()
+    out[idx] = mixed / mixed.sum(axis=1, keepdims=True)
+    return out
 
 
 def votes(probs: np.ndarray, headings: np.ndarray, confidence: float) -> np.ndarray:

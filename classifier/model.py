@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from .lexical import Lexicon, SparseRows, weighted_mean
-from .mixing import MixRule, role_weights, soft_shares, vote_shares, votes
+from .mixing import MixRule, in_context, role_weights, soft_shares, vote_shares, votes
 from .taxonomy import OUTCOMES, SEGMENT_CLASSES
 
 OUTCOME_NAMES = [label.value for label in OUTCOMES]
@@ -92,7 +92,8 @@ class ReviewRule:
 class DocumentReading:
     """Everything the model computes for one document before it becomes a Classification."""
 
-    segment_probs: np.ndarray  # (n_segments, 7) over SEGMENT_CLASSES
+    segment_probs: np.ndarray  # (n_segments, 7) over SEGMENT_CLASSES, each segment alone
+    context_probs: np.ndarray  # the same, each segment read with its neighbours (what votes)
     weights: np.ndarray  # (n_segments,) role weights, 0 for headings
     votes: np.ndarray  # (n_segments,) index into OUTCOMES, or -1
     shares: np.ndarray  # (6,) over OUTCOMES, from votes
@@ -181,10 +182,11 @@ class ArchetypeModel:
         probs = self.segment_probs(embeddings, lexical)
         weights = role_weights(probs, n_words, headings)
         features = self.document_features(embeddings, probs, weights, lexical)
-        segment_votes = votes(probs, headings, self.mix_rule.confidence)
+        context = in_context(probs, headings, self.mix_rule.context)
+        segment_votes = votes(context, headings, self.mix_rule.confidence)
         probabilities = softmax(self.doc_logits(features) / self.temperature)[0]
         return DocumentReading(
-            probs, weights, segment_votes, vote_shares(segment_votes, n_words), probabilities
+            probs, context, weights, segment_votes, vote_shares(segment_votes, n_words), probabilities
         )
 
 

@@ -244,7 +244,7 @@ class Classifier:
 
     @staticmethod
     def _readings(segments: list[Segment], reading: DocumentReading) -> list[SegmentReading]:
-        probs = reading.segment_probs
+        probs = reading.context_probs
         best = probs.argmax(axis=1) if len(probs) else np.zeros(0, dtype=int)
         scores = probs[np.arange(len(probs)), best].round(4).tolist()
         weights = reading.weights.round(4).tolist()
@@ -265,7 +265,7 @@ class Classifier:
     def _evidence(segments: list[Segment], reading: DocumentReading) -> dict[str, list[Evidence]]:
         """Per outcome, the role-bearing segments whose top class it is, strongest first."""
         evidence: dict[str, list[Evidence]] = {}
-        probs = reading.segment_probs
+        probs = reading.context_probs
         if len(probs) == 0:
             return evidence
         top = probs.argmax(axis=1)

@@ -19,7 +19,8 @@ class Evidence:
 
 @dataclass(frozen=True)
 class SegmentReading:
-    """How one segment reads: its strongest class (an outcome or ``neutral``) and weight."""
+    """How one segment reads in its context (what it votes with, see ``mixing``): its strongest
+    class (an outcome or ``neutral``) and score, and its role weight."""
 
     text: str
     start: int

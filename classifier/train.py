@@ -9,9 +9,9 @@
 2. The document head learns from the training documents' features (mixed JDs count for their
    dominant archetype).
 3. A temperature is fitted on the validation documents (calibration).
-4. The mix rule (vote confidence, minimum votes, threshold) is chosen on the training and
-   validation JDs together (100 mixed JDs rather than 20), maximising the mixed flag's F1 among
-   rules that flag fewer than 1 in 10 single-archetype JDs.
+4. The mix rule (context weight, vote confidence, minimum votes, threshold) is chosen on the
+   training and validation JDs together (100 mixed JDs rather than 20), maximising the mixed
+   flag's F1 among rules that flag fewer than 1 in 10 single-archetype JDs.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from .data import (
 )
 from .encoder import CachedEncoder, Encoder
 from .lexical import Lexicon, SparseRows
-from .mixing import MixRule, is_mixed, vote_shares, votes
+from .mixing import MixRule, in_context, is_mixed, vote_shares, votes
 from .model import OUTCOME_NAMES, ArchetypeModel, LinearHead, ReviewRule, fit_temperature
 from .segment import clean, segment_text, skip_mask
 from .taxonomy import ARCHETYPES, OUTCOMES, SEGMENT_CLASSES
@@ -84,8 +84,14 @@ def encode_documents(docs: list[LabelledDocument], encoder: Encoder) -> list[Enc
     return out
 
 
+CONTEXT_WEIGHTS = (0.0, 0.2, 0.35, 0.5)
+CONFIDENCES = (0.6, 0.65, 0.7, 0.75, 0.8)
+
+
 def tune_mix_rule(model: ArchetypeModel, docs: list[EncodedDocument]) -> tuple[MixRule, dict]:
-    """Choose the mix rule on ``docs`` (JDs whose label is an archetype)."""
+    """Choose the mix rule on ``docs`` (JDs whose label is an archetype): the context weight, vote
+    confidence, minimum votes and threshold that maximise the mixed flag's F1 among rules that flag
+    fewer than 1 in 10 single-archetype JDs (ties: fewer flags, then the earlier, simpler rule)."""
     archetypes = {a.value for a in ARCHETYPES}
     jds = [ed for ed in docs if ed.doc.kind == "jd" and ed.doc.label in archetypes]
     truth = np.array([ed.doc.mixed for ed in jds])
@@ -95,34 +101,36 @@ def tune_mix_rule(model: ArchetypeModel, docs: list[EncodedDocument]) -> tuple[M
         verdict = OUTCOMES[int(np.argmax(model.doc_logits(ed.features(model))))]
         cases.append((probs, ed, verdict))
     best: tuple | None = None
-    for confidence in (0.6, 0.65, 0.7, 0.75, 0.8):
-        prepared = []
-        for probs, ed, verdict in cases:
-            v = votes(probs, ed.headings, confidence)
-            share = dict(zip(OUTCOMES, vote_shares(v, ed.n_words), strict=True))
-            counts = {OUTCOMES[i]: int((v == i).sum()) for i in range(len(OUTCOMES))}
-            prepared.append((share, verdict, counts))
-        for min_segments in (1, 2, 3):
-            for threshold in np.arange(0.1, 0.5, 0.02):
-                rule = MixRule(float(round(threshold, 2)), min_segments, confidence)
-                pred = np.array([is_mixed(s, v, c, rule)[0] for s, v, c in prepared])
-                tp = int((pred & truth).sum())
-                fp = int((pred & ~truth).sum())
-                fn = int((~pred & truth).sum())
-                f1 = 2 * tp / max(2 * tp + fp + fn, 1)
-                rate = fp / max(int((~truth).sum()), 1)
-                key = (rate < MAX_FLAG_RATE, f1, -rate)
-                if best is None or key > best[0]:
-                    best = (
-                        key,
-                        rule,
-                        {
-                            "tune_mixed_f1": round(f1, 4),
-                            "tune_flag_rate": round(rate, 4),
-                            "tune_mixed_jds": int(truth.sum()),
-                            "tune_single_jds": int((~truth).sum()),
-                        },
-                    )
+    for context in CONTEXT_WEIGHTS:
+        read = [(in_context(probs, ed.headings, context), ed, verdict) for probs, ed, verdict in cases]
+        for confidence in CONFIDENCES:
+            prepared = []
+            for probs, ed, verdict in read:
+                v = votes(probs, ed.headings, confidence)
+                share = dict(zip(OUTCOMES, vote_shares(v, ed.n_words), strict=True))
+                counts = {OUTCOMES[i]: int((v == i).sum()) for i in range(len(OUTCOMES))}
+                prepared.append((share, verdict, counts))
+            for min_segments in (1, 2, 3):
+                for threshold in np.arange(0.1, 0.5, 0.02):
+                    rule = MixRule(float(round(threshold, 2)), min_segments, confidence, context)
+                    pred = np.array([is_mixed(s, v, c, rule)[0] for s, v, c in prepared])
+                    tp = int((pred & truth).sum())
+                    fp = int((pred & ~truth).sum())
+                    fn = int((~pred & truth).sum())
+                    f1 = 2 * tp / max(2 * tp + fp + fn, 1)
+                    rate = fp / max(int((~truth).sum()), 1)
+                    key = (rate < MAX_FLAG_RATE, f1, -rate)
+                    if best is None or key > best[0]:
+                        best = (
+                            key,
+                            rule,
+                            {
+                                "tune_mixed_f1": round(f1, 4),
+                                "tune_flag_rate": round(rate, 4),
+                                "tune_mixed_jds": int(truth.sum()),
+                                "tune_single_jds": int((~truth).sum()),
+                            },
+                        )
     assert best is not None
     model.mix_rule = best[1]
     return best[1], best[2]

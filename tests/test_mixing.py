@@ -1,6 +1,14 @@
 import numpy as np
 
-from classifier.mixing import MixRule, is_mixed, role_weights, soft_shares, vote_shares, votes
+from classifier.mixing import (
+    MixRule,
+    in_context,
+    is_mixed,
+    role_weights,
+    soft_shares,
+    vote_shares,
+    votes,
+)
 from classifier.taxonomy import OUTCOMES, Label
 
 M, S, I = Label.ML_ENGINEER, Label.RESEARCH_SCIENTIST, Label.ML_INFRA_ENGINEER
@@ -32,6 +40,32 @@ def test_boilerplate_neither_dilutes_nor_sways_shares():
     assert np.allclose(
         soft_shares(padded, w), soft_shares(core, role_weights(core, words[:3], np.zeros(3, bool))), atol=1e-6
     )
+
+
+def test_in_context_a_run_keeps_its_votes_and_a_stray_sentence_loses_its_own():
+    # Research lines with one ML-engineering line in the middle; research lines then a run of four.
+    sure_mle = [0.01, 0.01, 0.95, 0.01, 0.01, 0.005, 0.005]
+    unsure_mle = [0.05, 0.05, 0.72, 0.1, 0.04, 0.02, 0.02]  # a terse bullet, unsure on its own
+    stray = np.array([RS] * 3 + [MLE] + [RS] * 3)
+    run = np.array([RS] * 3 + [sure_mle, unsure_mle, unsure_mle, sure_mle])
+    none = np.zeros(7, bool)
+    mle = OUTCOMES.index(M)
+    assert (votes(stray, none, 0.75) == mle).sum() == 1  # alone, the stray line votes
+    assert (votes(in_context(stray, none, 0.2), none, 0.75) == mle).sum() == 0
+    assert (votes(in_context(stray, none, 0.2), none, 0.75) == OUTCOMES.index(S)).sum() == 6
+    assert (votes(run, none, 0.75) == mle).sum() == 2  # alone, the unsure bullets do not vote
+    assert (votes(in_context(run, none, 0.2), none, 0.75) == mle).sum() == 4
+    ctx = in_context(run, none, 0.2)
+    assert np.allclose(ctx.sum(axis=1), 1.0)
+    assert in_context(run, none, 0.0) is run  # weight 0: each segment alone
+
+
+def test_in_context_skips_headings():
+    headings = np.array([False, True, False])
+    probs = np.array([RS, MLE, RS])
+    ctx = in_context(probs, headings, 0.5)
+    assert np.allclose(ctx[1], MLE)  # a heading keeps its own reading...
+    assert np.allclose(ctx[0], RS) and np.allclose(ctx[2], RS)  # ...and is nobody's neighbour
 
 
 def test_mixed_rule_threshold_and_votes():
