@@ -55,6 +55,24 @@ def test_mixed_jd_is_flagged_with_evidence_for_both(clf):
     assert any("NeurIPS" in e.text for e in r.evidence["research_scientist"])
 
 
+def test_a_passing_mention_is_not_a_mix_but_a_run_of_such_duties_is(clf):
+    # One research line among the fraud model's duties: a mention. Three in a run: a second job.
+    anchor = "* Train, tune and validate gradient-boosted and neural models, and explain them to investigators.\n"
+    assert anchor in ML_JD
+    mention = "* Read recent papers on graph-based fraud detection and try the promising ideas on our data.\n"
+    run = (
+        "* Set a long-term research agenda on learning from adversarial behaviour.\n"
+        "* Develop novel algorithms for fraud detection under distribution shift and prove their guarantees.\n"
+        "* Publish the results as first author at NeurIPS, ICML or KDD.\n"
+    )
+    base = clf.classify(ML_JD)
+    once = clf.classify(ML_JD.replace(anchor, anchor + mention))
+    block = clf.classify(ML_JD.replace(anchor, anchor + run))
+    assert base.archetype == once.archetype == block.archetype == "ml_engineer"
+    assert not base.mixed and not once.mixed
+    assert block.mixed and block.mixed_with == "research_scientist", block.shares
+
+
 def test_declared_blend_is_not_flagged_but_others_still_are(clf):
     allowed = clf.classify(MIXED_JD, allow_mix=["ml_engineer", "research_scientist"])
     assert not allowed.mixed
