@@ -18,13 +18,19 @@ lines loses enough to cast no vote: a passing mention is not a mix. A terse bull
 ("reproduce baselines") is often unsure; inside a run of its kind it counts.
 
 A JD is mixed when its second archetype holds at least ``threshold`` of the top two's shares and
-has at least ``min_segments`` votes. The four numbers are chosen on the training and validation
-documents (see ``train.tune_mix_rule``).
+has at least ``min_segments`` votes in that reading (a *run*). Reading in context assumes duties
+come grouped; a JD that interleaves two jobs bullet by bullet would lose its second archetype's
+votes to its neighbours. So there is a second, order-free path: the sentences read *alone*, where
+the second archetype must hold at least ``spread_threshold`` with at least ``spread_min_segments``
+sentences at ``p >= spread_confidence`` (a *scattered* blend; two sure sentences, since one is a
+passing mention). Both paths' numbers are chosen on the training and validation documents, the
+second on them in their own order and shuffled (see ``train.tune_mix_rule``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -45,6 +51,9 @@ class MixRule:
     min_segments: int = 2
     confidence: float = 0.7
     context: float = 0.0  # weight of each neighbouring segment when a segment is read in context
+    spread_min_segments: int = 0  # the scattered path: 0 turns it off
+    spread_confidence: float = 0.9
+    spread_threshold: float = 0.1
 
 
 def length_factor(n_words: np.ndarray) -> np.ndarray:
@@ -117,20 +126,61 @@ def second_archetype(share: dict[Label, float], verdict: Label) -> tuple[Label |
     return second, sec / (top + sec)
 
 
+@dataclass(frozen=True)
+class Tally:
+    """One reading of a document's segments: their probabilities, votes and shares."""
+
+    probs: np.ndarray  # (n_segments, 7) over SEGMENT_CLASSES
+    votes: np.ndarray  # (n_segments,) index into OUTCOMES, or -1
+    shares: np.ndarray  # (6,) over OUTCOMES
+
+    @classmethod
+    def of(cls, probs: np.ndarray, headings: np.ndarray, n_words: np.ndarray, confidence: float) -> Tally:
+        v = votes(probs, headings, confidence)
+        return cls(probs, v, vote_shares(v, n_words))
+
+    def share_map(self) -> dict[Label, float]:
+        return {label: float(self.shares[i]) for i, label in enumerate(OUTCOMES)}
+
+    def counts(self) -> dict[Label, int]:
+        return {label: int((self.votes == i).sum()) for i, label in enumerate(OUTCOMES)}
+
+
+class Mix(NamedTuple):
+    mixed: bool
+    second: Label | None  # the second archetype when mixed
+    ratio: float  # the second's fraction of the top two, in the reading that decided
+    scattered: bool = False  # found by the order-free path (sentences read alone), not by a run
+
+
+def _second_holds(
+    share: dict[Label, float], verdict: Label, counts: dict[Label, int], threshold: float, min_segments: int
+) -> tuple[Label | None, float, bool]:
+    second, ratio = second_archetype(share, verdict)
+    holds = second is not None and ratio >= threshold and counts.get(second, 0) >= min_segments
+    return second, ratio, holds
+
+
 def is_mixed(
     share: dict[Label, float],
     verdict: Label,
     vote_counts: dict[Label, int],
     rule: MixRule,
     allow: frozenset[Label] = frozenset(),
-) -> tuple[bool, Label | None, float]:
-    """Apply ``rule``; a blend named in ``allow`` (with the verdict) is not reported as mixed.
-
-    Returns (mixed, the second archetype when mixed, the second's fraction of the top two)."""
-    second, ratio = second_archetype(share, verdict)
-    if second is None:
-        return False, None, 0.0
-    mixed = ratio >= rule.threshold and vote_counts.get(second, 0) >= rule.min_segments
-    if mixed and {verdict, second} <= allow:
-        return False, None, ratio
-    return mixed, (second if mixed else None), ratio
+    *,
+    alone: tuple[dict[Label, float], dict[Label, int]] | None = None,
+) -> Mix:
+    """Apply ``rule`` to the in-context reading (``share``, ``vote_counts``) and, when given and
+    the rule has a scattered path, to the sentences read ``alone`` (their share and counts at
+    ``rule.spread_confidence``). A blend named in ``allow`` (with the verdict) is not reported."""
+    second, ratio, run = _second_holds(share, verdict, vote_counts, rule.threshold, rule.min_segments)
+    if run and {verdict, second} <= allow:
+        run = False
+    if run or alone is None or rule.spread_min_segments <= 0:
+        return Mix(run, second if run else None, ratio if second else 0.0)
+    s2, r2, spread = _second_holds(
+        alone[0], verdict, alone[1], rule.spread_threshold, rule.spread_min_segments
+    )
+    if spread and not {verdict, s2} <= allow:
+        return Mix(True, s2, r2, scattered=True)
+    return Mix(False, None, ratio if second else 0.0)

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from .lexical import Lexicon, SparseRows, weighted_mean
-from .mixing import MixRule, in_context, role_weights, soft_shares, vote_shares, votes
+from .mixing import MixRule, Tally, in_context, role_weights, soft_shares
 from .taxonomy import OUTCOMES, SEGMENT_CLASSES
 
 OUTCOME_NAMES = [label.value for label in OUTCOMES]
@@ -93,10 +93,9 @@ class DocumentReading:
     """Everything the model computes for one document before it becomes a Classification."""
 
     segment_probs: np.ndarray  # (n_segments, 7) over SEGMENT_CLASSES, each segment alone
-    context_probs: np.ndarray  # the same, each segment read with its neighbours (what votes)
     weights: np.ndarray  # (n_segments,) role weights, 0 for headings
-    votes: np.ndarray  # (n_segments,) index into OUTCOMES, or -1
-    shares: np.ndarray  # (6,) over OUTCOMES, from votes
+    in_context: Tally  # segments read with their neighbours, votes at the rule's confidence
+    alone: Tally  # segments read alone, votes at the scattered path's confidence
     probabilities: np.ndarray  # (6,) over OUTCOMES, calibrated
 
 
@@ -182,12 +181,11 @@ class ArchetypeModel:
         probs = self.segment_probs(embeddings, lexical)
         weights = role_weights(probs, n_words, headings)
         features = self.document_features(embeddings, probs, weights, lexical)
-        context = in_context(probs, headings, self.mix_rule.context)
-        segment_votes = votes(context, headings, self.mix_rule.confidence)
+        rule = self.mix_rule
+        context = Tally.of(in_context(probs, headings, rule.context), headings, n_words, rule.confidence)
+        alone = Tally.of(probs, headings, n_words, rule.spread_confidence)
         probabilities = softmax(self.doc_logits(features) / self.temperature)[0]
-        return DocumentReading(
-            probs, context, weights, segment_votes, vote_shares(segment_votes, n_words), probabilities
-        )
+        return DocumentReading(probs, weights, context, alone, probabilities)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

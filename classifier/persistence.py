@@ -79,13 +79,18 @@ def _heads_entry(model: ArchetypeModel, path: Path) -> dict[str, Any]:
     with open(path, "wb") as fh:
         np.savez(fh, **arrays)
     digest = sha256_file(path)
-    return {
-        "model_version": f"archetype-{digest[:12]}",
-        "heads_sha256": digest,
-        "dimension": model.dimension,
+    rules = {
         "temperature": model.temperature,
         "mix_rule": asdict(model.mix_rule),
         "review_rule": asdict(model.review_rule),
+    }
+    # The version names everything that decides a result: the heads and the rules applied to them.
+    version = hashlib.sha256((digest + json.dumps(rules, sort_keys=True)).encode()).hexdigest()
+    return {
+        "model_version": f"archetype-{version[:12]}",
+        "heads_sha256": digest,
+        "dimension": model.dimension,
+        **rules,
     }
 
 

@@ -20,7 +20,7 @@ from .inputs import DEFAULT_MAX_CHARS, check_text
 from .kind import Kind, detect_kind, parse_kind
 from .lexical import SparseRows
 from .mixing import is_mixed
-from .model import OUTCOME_NAMES, ArchetypeModel, DocumentReading
+from .model import OUTCOME_NAMES, ArchetypeModel
 from .results import Classification, Evidence, SegmentReading
 from .segment import Segment, segment_text, skip_mask
 from .taxonomy import ARCHETYPES, NEUTRAL, OUTCOMES, SEGMENT_CLASSES, Label, title_labels
@@ -206,9 +206,19 @@ class Classifier:
         verdict = OUTCOMES[int(order[0])]
         confidence = float(probs[order[0]])
         margin = float(probs[order[0]] - probs[order[1]])
-        share = {label: float(reading.shares[i]) for i, label in enumerate(OUTCOMES)}
-        counts = {label: int((reading.votes == i).sum()) for i, label in enumerate(OUTCOMES)}
-        mixed, mixed_with, ratio = is_mixed(share, verdict, counts, self.model.mix_rule, allow)
+        ctx, alone = reading.in_context, reading.alone
+        mix = is_mixed(
+            ctx.share_map(),
+            verdict,
+            ctx.counts(),
+            self.model.mix_rule,
+            allow,
+            alone=(alone.share_map(), alone.counts()),
+        )
+        # Shares, evidence and highlights come from the reading that decided: in context, unless
+        # the blend was found scattered among sentences read alone.
+        shown = alone if mix.scattered else ctx
+        share = shown.share_map()
 
         reasons = []
         rule = self.model.review_rule
@@ -217,7 +227,7 @@ class Classifier:
         if margin < rule.min_margin:
             second = OUTCOMES[int(order[1])].value
             reasons.append(f"near tie with {second} (margin {margin:.2f} < {rule.min_margin})")
-        if float(reading.weights.sum()) < 0.2 or not (reading.votes >= 0).any():
+        if float(reading.weights.sum()) < 0.2 or not (ctx.votes >= 0).any():
             reasons.append("almost no role-bearing content (only neutral text or headings)")
 
         named = title_labels(doc.title)
@@ -225,11 +235,11 @@ class Classifier:
             archetype=verdict.value,
             confidence=round(confidence, 4),
             probabilities={OUTCOME_NAMES[i]: round(float(p), 4) for i, p in enumerate(probs)},
-            mixed=mixed,
-            mixed_with=mixed_with.value if mixed_with else None,
-            mix_ratio=round(ratio, 4),
+            mixed=mix.mixed,
+            mixed_with=mix.second.value if mix.second else None,
+            mix_ratio=round(mix.ratio, 4),
             shares={label.value: round(v, 4) for label, v in share.items()},
-            evidence=self._evidence(segments, reading),
+            evidence=self._evidence(segments, shown.probs, reading.weights),
             needs_review=bool(reasons),
             review_reasons=reasons,
             kind=str(kind.value if isinstance(kind, Kind) else kind),
@@ -239,15 +249,14 @@ class Classifier:
             model_version=self.model_version,
             mode=self.mode,
             backend=self.backend,
-            segments=self._readings(segments, reading),
+            segments=self._readings(segments, shown.probs, reading.weights),
         )
 
     @staticmethod
-    def _readings(segments: list[Segment], reading: DocumentReading) -> list[SegmentReading]:
-        probs = reading.context_probs
+    def _readings(segments: list[Segment], probs: np.ndarray, weights: np.ndarray) -> list[SegmentReading]:
         best = probs.argmax(axis=1) if len(probs) else np.zeros(0, dtype=int)
         scores = probs[np.arange(len(probs)), best].round(4).tolist()
-        weights = reading.weights.round(4).tolist()
+        rounded = weights.round(4).tolist()
         return [
             SegmentReading(
                 seg.text,
@@ -258,22 +267,23 @@ class Classifier:
                 weight,
                 seg.heading,
             )
-            for seg, b, score, weight in zip(segments, best.tolist(), scores, weights, strict=True)
+            for seg, b, score, weight in zip(segments, best.tolist(), scores, rounded, strict=True)
         ]
 
     @staticmethod
-    def _evidence(segments: list[Segment], reading: DocumentReading) -> dict[str, list[Evidence]]:
+    def _evidence(
+        segments: list[Segment], probs: np.ndarray, weights: np.ndarray
+    ) -> dict[str, list[Evidence]]:
         """Per outcome, the role-bearing segments whose top class it is, strongest first."""
         evidence: dict[str, list[Evidence]] = {}
-        probs = reading.context_probs
         if len(probs) == 0:
             return evidence
         top = probs.argmax(axis=1)
         top_p = probs[np.arange(len(probs)), top]
-        strength = reading.weights * top_p
+        strength = weights * top_p
         for label in OUTCOMES:
             col = SEGMENT_CLASSES.index(label.value)
-            idx = np.flatnonzero((top == col) & (reading.weights > 0))
+            idx = np.flatnonzero((top == col) & (weights > 0))
             if len(idx):
                 best = idx[np.argsort(-strength[idx], kind="stable")][:EVIDENCE_PER_OUTCOME]
                 evidence[label.value] = [

@@ -71,6 +71,19 @@ def test_a_passing_mention_is_not_a_mix_but_a_run_of_such_duties_is(clf):
     assert base.archetype == once.archetype == block.archetype == "ml_engineer"
     assert not base.mixed and not once.mixed
     assert block.mixed and block.mixed_with == "research_scientist", block.shares
+    assert block.shares["research_scientist"] > 0.2
+
+    # The same three research lines, each after a different duty: interleaved, still a mix.
+    bullets = [line for line in ML_JD.splitlines() if line.startswith("* ")]
+    research = run.splitlines()
+    woven = ML_JD
+    for duty, line in zip(bullets[::2], research, strict=True):
+        woven = woven.replace(duty + "\n", duty + "\n" + line + "\n")
+    interleaved = clf.classify(woven)
+    assert interleaved.archetype == "ml_engineer"
+    assert interleaved.mixed and interleaved.mixed_with == "research_scientist", interleaved.shares
+    flagged = [e.text for e in interleaved.evidence["research_scientist"]]
+    assert len(flagged) == 3 and all(line[2:] in flagged for line in research)
 
 
 def test_declared_blend_is_not_flagged_but_others_still_are(clf):

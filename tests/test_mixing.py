@@ -2,6 +2,7 @@ import numpy as np
 
 from classifier.mixing import (
     MixRule,
+    Tally,
     in_context,
     is_mixed,
     role_weights,
@@ -75,6 +76,34 @@ def test_mixed_rule_threshold_and_votes():
     assert is_mixed(share, M, {M: 6, S: 1}, rule)[0] is False  # one passing mention is not a mix
     assert is_mixed({M: 0.9, S: 0.1}, M, {M: 9, S: 2}, rule)[0] is False
     assert is_mixed(share, Label.OUT_OF_SCOPE, {S: 5}, rule)[0] is False
+
+
+def _judge(probs, rule, allow=frozenset()):
+    none = np.zeros(len(probs), bool)
+    words = np.full(len(probs), 20.0)
+    ctx = Tally.of(in_context(probs, none, rule.context), none, words, rule.confidence)
+    alone = Tally.of(probs, none, words, rule.spread_confidence)
+    return is_mixed(
+        ctx.share_map(), M, ctx.counts(), rule, allow, alone=(alone.share_map(), alone.counts())
+    )
+
+
+def test_an_interleaved_blend_is_found_scattered_and_a_stray_sentence_is_not():
+    sure_rs = [0.95, 0.01, 0.01, 0.01, 0.01, 0.005, 0.005]
+    sure_mle = [0.01, 0.01, 0.95, 0.01, 0.01, 0.005, 0.005]
+    # Two jobs interleaved bullet by bullet: in context every research line is outvoted.
+    interleaved = np.array([sure_mle, sure_rs] * 3 + [sure_mle] * 2)
+    stray = np.array([sure_mle] * 4 + [sure_rs] + [sure_mle] * 3)
+    runs_only = MixRule(threshold=0.18, min_segments=1, confidence=0.75, context=0.35)
+    both = MixRule(0.18, 1, 0.75, 0.35, spread_min_segments=2, spread_confidence=0.9, spread_threshold=0.1)
+    assert _judge(interleaved, runs_only).mixed is False
+    found = _judge(interleaved, both)
+    assert found == (True, S, found.ratio, True) and found.ratio > 0.3
+    assert _judge(stray, both).mixed is False  # one sure research line is a passing mention
+    assert _judge(interleaved, both, allow=frozenset({M, S})).mixed is False
+    # A run is found by the run path; the scattered path is only asked when no run is found.
+    run = np.array([sure_mle] * 5 + [sure_rs] * 3)
+    assert _judge(run, both) == (True, S, _judge(run, both).ratio, False)
 
 
 def test_allowed_blend_is_not_flagged_but_others_are():

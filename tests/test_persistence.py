@@ -60,6 +60,18 @@ def test_round_trip_keeps_heads_and_settings(saved):
     assert "scikit-learn" in manifest["versions"]
 
 
+def test_version_names_the_rules_as_well_as_the_heads(saved, tmp_path):
+    _, manifest = load_model(saved)
+    other = _model()
+    other.mix_rule = MixRule(0.27, 2, 0.65, context=0.2)  # same heads, another mix rule
+    save_model(other, tmp_path / "other", encoder="test-encoder")
+    _, other_manifest = load_model(tmp_path / "other")
+    assert other_manifest["heads_sha256"] == manifest["heads_sha256"]
+    assert other_manifest["model_version"] != manifest["model_version"]
+    save_model(_model(), tmp_path / "again", encoder="test-encoder")
+    assert load_model(tmp_path / "again")[1]["model_version"] == manifest["model_version"]
+
+
 def test_missing_model_says_how_to_get_one(tmp_path):
     with pytest.raises(ModelError, match="archetype train"):
         load_model(tmp_path / "nowhere")
