@@ -260,8 +260,13 @@ def export_onnx(encoder_name: str, folder: Path) -> dict[str, Path]:
 
 def distill_static(encoder_name: str, folder: Path, pca_dims: int = 256) -> Path:
     """Distil a static model2vec model from the encoder (offline: the weights are local)."""
-    os.environ.setdefault("TQDM_DISABLE", "1")  # no per-token progress bar in training logs
-    from model2vec.distill import distill
+    import functools
+
+    from model2vec.distill import distill, inference
+    from tqdm import tqdm
+
+    # No per-token progress bar in training logs (tqdm read TQDM_DISABLE when it was imported).
+    inference.tqdm = functools.partial(tqdm, disable=True)
 
     target = folder / STATIC_DIR
     model = distill(model_name=_source_path(encoder_name), pca_dims=pca_dims, device="cpu")

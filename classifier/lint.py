@@ -44,6 +44,7 @@ class LintReport:
     suggestions: list[Finding]
     title: TitleCheck | None
     needs_review: bool
+    review_reasons: list[str]
     summary: str
     model_version: str
     classification: Classification
@@ -77,7 +78,12 @@ def lint(
         findings.append(Finding(seg.text, seg.start, seg.end, seg.label, seg.score, message))
 
     suggestions = []
+    even = result.mixed and result.mix_ratio >= clf.model.review_rule.even_blend
     if result.mixed and result.mixed_with:
+        # Cut the second archetype's lines; with no clear lead, keep what the title promises.
+        cut = result.mixed_with
+        if even and result.mixed_with in result.title_labels and verdict not in result.title_labels:
+            cut = verdict
         suggestions = [
             Finding(
                 f.sentence,
@@ -88,7 +94,7 @@ def lint(
                 f"cut or move to a separate {_name(f.archetype)} posting",
             )
             for f in findings
-            if f.archetype == result.mixed_with
+            if f.archetype == cut
         ]
 
     title_check = None
@@ -108,6 +114,12 @@ def lint(
     out_of_scope = verdict == Label.OUT_OF_SCOPE
     if out_of_scope:
         summary = "This JD does not read as any of the five AI/ML archetypes."
+    elif even:
+        summary = (
+            f"Mixed, with no clear lead: {_name(verdict)} ({result.shares[verdict]:.0%} of role content) "
+            f"and {_name(result.mixed_with)} ({result.shares[result.mixed_with]:.0%}); read as a whole "
+            f"it leans {_name(verdict)}. It will attract and screen for two different people."
+        )
     elif result.mixed:
         summary = (
             f"Mixed: mostly {_name(verdict)} ({result.shares[verdict]:.0%} of role content) "
@@ -130,6 +142,7 @@ def lint(
         suggestions=suggestions,
         title=title_check,
         needs_review=result.needs_review,
+        review_reasons=list(result.review_reasons),
         summary=summary,
         model_version=result.model_version,
         classification=result,
@@ -143,6 +156,7 @@ def format_lint(report: LintReport) -> str:
         f"verdict: {report.verdict} (confidence {report.confidence:.2f})"
         + ("  [needs review]" if report.needs_review else "")
     )
+    lines += [f"review:  {reason}" for reason in report.review_reasons]
     shares = sorted(report.shares.items(), key=lambda kv: -kv[1])
     lines.append("shares:  " + "  ".join(f"{k} {v:.0%}" for k, v in shares if v >= 0.01))
     if report.title:

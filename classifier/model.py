@@ -81,11 +81,14 @@ class LinearHead:
 
 @dataclass
 class ReviewRule:
-    """A verdict needs a person's review when its confidence is below ``min_confidence`` or the
-    top two outcomes are within ``min_margin`` of each other."""
+    """A verdict needs a person's review when its confidence is below ``min_confidence``, the
+    top two outcomes are within ``min_margin`` of each other, or a mixed JD is a near-even blend
+    (its second archetype holds at least ``even_blend`` of the two), where which one leads is a
+    coin toss however sure the document head is."""
 
     min_confidence: float = 0.6
     min_margin: float = 0.2
+    even_blend: float = 0.45
 
 
 @dataclass

@@ -229,6 +229,11 @@ class Classifier:
             reasons.append(f"near tie with {second} (margin {margin:.2f} < {rule.min_margin})")
         if float(reading.weights.sum()) < 0.2 or not (ctx.votes >= 0).any():
             reasons.append("almost no role-bearing content (only neutral text or headings)")
+        if mix.mixed and mix.second and mix.ratio >= rule.even_blend:
+            reasons.append(
+                f"no clear lead between {verdict.value} and {mix.second.value} ({mix.second.value} holds "
+                f"{mix.ratio:.0%} of the two): which one the JD is for is uncertain"
+            )
 
         named = title_labels(doc.title)
         return Classification(

@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from classifier import Classifier
 from classifier.errors import ArchetypeError, InputError, TextTooLargeError, UnsupportedFormatError
@@ -123,6 +124,17 @@ def create_app(settings: Settings | None = None, *, classifier: Classifier | Non
             where = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
             parts.append(f"{where or 'body'}: {e.get('msg')}")
         return error(422, "invalid_request", "; ".join(parts))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        message = {404: f"no such path: {request.url.path}", 405: f"{request.method} is not allowed here"}
+        return error(
+            exc.status_code,
+            codes.get(exc.status_code, "http_error"),
+            message.get(exc.status_code, str(exc.detail)),
+            getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(TextTooLargeError)
     async def too_large(request: Request, exc: TextTooLargeError):

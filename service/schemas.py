@@ -127,6 +127,7 @@ class LintOut(BaseModel):
     suggestions: list[FindingOut]
     title_mismatch: TitleCheckOut | None
     needs_review: bool
+    review_reasons: list[str]
     segments: list[SegmentOut]
     model_version: str
 

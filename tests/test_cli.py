@@ -141,6 +141,20 @@ def test_lint_exit_codes(tmp_path, capsys):
     assert code == 1 and json.loads(out)["out_of_scope"] is True
 
 
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    jd = tmp_path / "jd.txt"
+    jd.write_text(MIXED_JD)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "classifier.cli", "lint", str(jd)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # the reader is gone before the report is written, as with `| head -0`
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert "Traceback" not in err and "BrokenPipe" not in err
+
+
 def test_missing_model_exits_3_as_a_real_process(tmp_path):
     jd = tmp_path / "jd.txt"
     jd.write_text(ML_JD)

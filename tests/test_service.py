@@ -12,7 +12,7 @@ from classifier.errors import ModelError
 from service import Settings, create_app
 
 from .files import make_docx, make_pdf
-from .texts import INFRA_JD, MIXED_JD, ML_JD, RS_RESUME
+from .texts import BOILERPLATE, EVEN_BLEND_JD, INFRA_JD, MIXED_JD, ML_JD, RS_RESUME
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +74,38 @@ def test_lint_mixed_jd(http):
     assert body["title_mismatch"]["mismatch"] is True
     assert body["title_mismatch"]["title_suggests"] == ["research_scientist"]
     assert body["title_mismatch"]["body_says"] == "ml_engineer"
+
+
+def test_lint_without_a_clear_lead_asks_for_review_and_keeps_what_the_title_promises(http):
+    cut = {}
+    for title in ("Machine Learning Engineer", "ML Platform Engineer"):
+        body = http.post("/v1/lint", json={"text": EVEN_BLEND_JD, "title": title}).json()
+        assert body["mixed"] and {body["mix"]["primary"], body["mix"]["secondary"]} == {
+            "ml_engineer",
+            "ml_infra_engineer",
+        }
+        assert body["needs_review"] and any("no clear lead" in r for r in body["review_reasons"])
+        assert "no clear lead" in body["summary"]
+        cut[title] = {s["archetype"] for s in body["suggestions"]}
+    assert cut == {"Machine Learning Engineer": {"ml_infra_engineer"}, "ML Platform Engineer": {"ml_engineer"}}
+
+
+def test_lint_says_why_it_needs_review(http):
+    body = http.post("/v1/lint", json={"text": BOILERPLATE}).json()
+    assert body["needs_review"] and any("role-bearing" in r for r in body["review_reasons"])
+    clear = http.post("/v1/lint", json={"text": ML_JD}).json()
+    assert not clear["needs_review"] and clear["review_reasons"] == []
+
+
+def test_unknown_paths_and_methods_get_the_error_shape(http):
+    r = http.get("/v1/lint")
+    assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
+    assert "POST" in r.headers["allow"]
+    r = http.get("/v1/nothing-here")
+    assert r.status_code == 404 and r.json()["error"] == {
+        "code": "not_found",
+        "message": "no such path: /v1/nothing-here",
+    }
 
 
 def test_lint_declared_blend(http):

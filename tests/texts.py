@@ -54,3 +54,16 @@ status. If you need an accommodation during the application process, email our r
 How to apply
 Send your CV and a short note. We reply to every applicant within two weeks.
 """
+
+# ML_JD with as many ML-platform duties as model duties: a blend with no clear lead.
+_ANCHOR = "* Agree offline and online metrics with the fraud team and run champion/challenger tests.\n"
+assert _ANCHOR in ML_JD
+EVEN_BLEND_JD = ML_JD.replace(
+    _ANCHOR,
+    _ANCHOR
+    + "* Run the GPU cluster our training jobs share, with Kubernetes scheduling and quotas.\n"
+    + "* Build the low-latency inference platform every team deploys its models to.\n"
+    + "* Keep distributed training fast and fault tolerant with checkpointing at scale.\n"
+    + "* Own GPU utilisation and compute cost dashboards and act on them.\n"
+    + "* Be on call for the ML platform and its model registry.\n",
+)

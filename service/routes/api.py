@@ -169,6 +169,7 @@ def to_lint_out(report: LintReport) -> LintOut:
         suggestions=data["suggestions"],
         title_mismatch=data["title"],
         needs_review=report.needs_review,
+        review_reasons=report.review_reasons,
         segments=[asdict(s) for s in report.classification.segments],
         model_version=report.model_version,
     )
