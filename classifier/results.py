@@ -19,8 +19,9 @@ class Evidence:
 
 @dataclass(frozen=True)
 class SegmentReading:
-    """How one segment reads in its context (what it votes with, see ``mixing``): its strongest
-    class (an outcome or ``neutral``) and score, and its role weight."""
+    """How one segment reads in the reading that decided the mix (in context, or alone for a
+    scattered blend; see ``mixing``): its strongest class (an outcome or ``neutral``) and score,
+    and its role weight."""
 
     text: str
     start: int
