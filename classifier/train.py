@@ -1,8 +1,8 @@
 """Train the two heads, calibrate on validation, and choose the mix rule.
 
-0. With ``words`` (the standard mode), a lexicon (TF-IDF over words and word pairs) is fitted,
-   without labels, on the labelled segments' and the training documents' text; both heads read a
-   segment's lexical row beside its embedding (see ``lexical``). Fast mode trains without it.
+0. With ``words`` (the default, in both modes), a lexicon (TF-IDF over words and word pairs) is
+   fitted, without labels, on the labelled segments' and the training documents' text; both heads
+   read a segment's lexical row beside its embedding (see ``lexical``).
 1. The segment head learns from the labelled segments (``training_data/segments``) alone. It never
    sees a training document, so it reads training documents exactly as it reads new ones, and the
    document head can learn from honest features without cross-fitting.
@@ -326,8 +326,9 @@ def build_model(
         log("distilling the static encoder (model2vec)")
         static_dir = distill_static(torch_encoder.name, staging)
         static = StaticEncoder(static_dir, name=f"{torch_encoder.name} (static)")
-        # Fast mode reads embeddings only: words cost ~0.5 ms a document, a third of its budget.
-        fast_model, fast_report = train(static, data_dir, words=False, log=lambda m: log(f"fast: {m}"))
+        # Fast mode reads words too: they cost ~12% of its speed and lift its validation
+        # macro-F1 from 0.930 to 0.976 and mixed-JD F1 from 0.79 to 0.93 (see README, Speed).
+        fast_model, fast_report = train(static, data_dir, log=lambda m: log(f"fast: {m}"))
         encoders = {
             "torch": torch_encoder,
             "onnx": onnx_encoder(paths["onnx"], paths["tokenizer"], "onnx", name="onnx"),

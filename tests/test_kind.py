@@ -1,7 +1,10 @@
+import re
+
 import pytest
 
+from classifier.data import load_documents
 from classifier.errors import InvalidKindError
-from classifier.kind import Kind, detect_kind, parse_kind
+from classifier.kind import _JD_CUES, _RESUME_CUES, Kind, cue_counts, detect_kind, parse_kind
 
 JD = """Senior ML Engineer
 You will own our ranking models. We are a small team.
@@ -31,3 +34,26 @@ def test_parse_kind():
 def test_lowercase_i_e_is_not_first_person():
     jd = "You will own ranking models, i.e. features, training and serving. We offer equity. Apply now."
     assert detect_kind(jd) is Kind.JD
+
+
+def _one_scan_per_cue(text: str) -> tuple[int, int]:
+    """The plain definition the few combined scans in ``cue_counts`` must reproduce."""
+    sample = text[:20000]
+    flags = re.IGNORECASE | re.MULTILINE
+    jd = sum(len(re.findall(p, sample, flags)) for p in _JD_CUES)
+    resume = sum(len(re.findall(p, sample, flags)) for p in _RESUME_CUES)
+    return jd, resume + len(re.findall(r"\bI\b|\b[Mm]y\b", sample))
+
+
+def test_combined_scans_count_every_cue_as_separate_scans_would():
+    tricky = [
+        JD,
+        RESUME,
+        "We offer equity; we are hiring. We're remote. Nice to have: RAG. The role: you'll join us.",
+        "M.Sc. Computer Science, 2018 – 2020\nPhD, May 2021 - present\nBSc 2015",
+        "EXPERIENCE\n\n  - Shipped a model. Built a tool.\nSkills:\njane@example.com github.com/jane",
+        "Jan 2019 – 2021 at Acme; Feb. 2020 - now; linkedin.com/in/jane; 5+ years; Equal Opportunity",
+    ]
+    docs = tricky + [d.text for d in load_documents()] + [d.text for d in load_documents(folder="challenge")]
+    for text in docs:
+        assert cue_counts(text) == _one_scan_per_cue(text), text[:80]
