@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .lexical import Lexicon, SparseRows, weighted_mean
+from .lexical import Lexicon, SparseRows, weighted_mean, weighted_mean_terms
 from .mixing import MixRule, Tally, in_context, role_weights, soft_shares
 from .taxonomy import OUTCOMES, SEGMENT_CLASSES
 
@@ -135,6 +135,18 @@ class ArchetypeModel:
         logits = self.segment_head.split_decision(embeddings, lexical)
         return softmax(logits)[:, self._seg_order]
 
+    def _mean_embedding(self, embeddings: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Role-weighted mean embedding (plain mean when all weights are 0), unit length."""
+        total = float(weights.sum())
+        if total > 1e-9:
+            mean = (weights[:, None] * embeddings).sum(axis=0) / total
+        elif len(embeddings):
+            mean = embeddings.mean(axis=0)
+        else:
+            mean = np.zeros(self.dimension)
+        norm = float(np.linalg.norm(mean))
+        return mean / norm if norm > 1e-9 else mean
+
     def document_features(
         self,
         embeddings: np.ndarray,
@@ -144,21 +156,29 @@ class ArchetypeModel:
     ) -> np.ndarray:
         """Role-weighted mean embedding (unit length), the role-weighted mean of the segments'
         lexical rows (at the lexicon's weight) when the model has a lexicon, and soft shares."""
-        total = float(weights.sum())
-        if total > 1e-9:
-            mean = (weights[:, None] * embeddings).sum(axis=0) / total
-        elif len(embeddings):
-            mean = embeddings.mean(axis=0)
-        else:
-            mean = np.zeros(self.dimension)
-        norm = float(np.linalg.norm(mean))
-        mean = mean / norm if norm > 1e-9 else mean
-        parts = [mean]
+        parts = [self._mean_embedding(embeddings, weights)]
         if self.lexicon is not None:
             if lexical is None:
                 lexical = self.lexicon.transform([])
             parts.append(weighted_mean(lexical, weights, self.lexicon.weight))
         return np.concatenate([*parts, soft_shares(probs, weights)])
+
+    def document_logits(
+        self,
+        embeddings: np.ndarray,
+        probs: np.ndarray,
+        weights: np.ndarray,
+        lexical: SparseRows | None = None,
+    ) -> np.ndarray:
+        """``doc_logits(document_features(...))`` without building the dense lexical block: only
+        the lexicon columns the document uses are read (a test holds the two equal)."""
+        coef, d = self.doc_head.coef, self.dimension
+        shares = soft_shares(probs, weights)
+        z = coef[:, :d] @ self._mean_embedding(embeddings, weights) + coef[:, -len(shares) :] @ shares
+        if self.lexicon is not None and lexical is not None:
+            columns, values = weighted_mean_terms(lexical, weights, self.lexicon.weight)
+            z = z + coef[:, d + columns] @ values
+        return (z + self.doc_head.intercept)[None, self._doc_order]
 
     def features(
         self,
@@ -180,14 +200,19 @@ class ArchetypeModel:
         n_words: np.ndarray,
         headings: np.ndarray,
         lexical: SparseRows | None = None,
+        *,
+        probs: np.ndarray | None = None,
     ) -> DocumentReading:
-        probs = self.segment_probs(embeddings, lexical)
+        """Read one document's segments. ``probs``: their :meth:`segment_probs`, when the caller
+        computed them for a whole batch at once (faster than document by document)."""
+        if probs is None:
+            probs = self.segment_probs(embeddings, lexical)
         weights = role_weights(probs, n_words, headings)
-        features = self.document_features(embeddings, probs, weights, lexical)
         rule = self.mix_rule
         context = Tally.of(in_context(probs, headings, rule.context), headings, n_words, rule.confidence)
         alone = Tally.of(probs, headings, n_words, rule.spread_confidence)
-        probabilities = softmax(self.doc_logits(features) / self.temperature)[0]
+        logits = self.document_logits(embeddings, probs, weights, lexical)
+        probabilities = softmax(logits / self.temperature)[0]
         return DocumentReading(probs, weights, context, alone, probabilities)
 
 

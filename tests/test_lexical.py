@@ -103,3 +103,19 @@ def test_sparse_rows_match_dense_algebra(texts):
     assert rows[7:7].shape == (0, lex.size) and (rows[7:7] @ w).shape == (0, 7)
     weights = np.linspace(0, 1, 40)
     assert np.allclose(rows.weighted_sum(weights), weights @ dense)
+
+
+def test_document_logits_read_only_the_used_terms_and_equal_the_dense_product():
+    model = _lexical_model()
+    rng = np.random.default_rng(3)
+    cases = [
+        (["GPU cluster ops", "paper reviews", "on-call rotation"], np.array([0.5, 0.0, 2.0])),
+        (["GPU cluster ops", "paper reviews"], np.zeros(2)),  # no role weight: a plain mean
+        (["zzz qqq", "unknown words"], np.ones(2)),  # no known term: the lexical block is zero
+    ]
+    for texts, weights in cases:
+        emb = rng.normal(size=(len(texts), 8))
+        rows = model.lexical(texts)
+        probs = model.segment_probs(emb, rows)
+        dense = model.doc_logits(model.document_features(emb, probs, weights, rows))
+        assert np.allclose(model.document_logits(emb, probs, weights, rows), dense)
