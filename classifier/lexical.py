@@ -158,7 +158,9 @@ class Lexicon:
         return cls(tuple(terms), idf, float(arrays["lexicon_weight"][0]))
 
 
-def weighted_mean_terms(rows: SparseRows, weights: np.ndarray, length: float) -> tuple[np.ndarray, np.ndarray]:
+def weighted_mean_terms(
+    rows: SparseRows, weights: np.ndarray, length: float
+) -> tuple[np.ndarray, np.ndarray]:
     """The ``weights``-weighted mean of ``rows`` (plain mean when all weights are 0), rescaled to
     ``length`` (zeros stay zeros), as its non-zero columns and their values: a document's lexical
     vector from its segments'. A document touches a few hundred of the lexicon's terms, so
