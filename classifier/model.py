@@ -110,6 +110,10 @@ class ArchetypeModel:
     mix_rule: MixRule = field(default_factory=MixRule)
     review_rule: ReviewRule = field(default_factory=ReviewRule)
     lexicon: Lexicon | None = None  # when set, heads read TF-IDF features beside embeddings
+    # The soft shares' scale in the document head's features. The segment head behind them learnt
+    # from 7,650 labelled sentences, the document head from some 550 documents; a larger scale lets
+    # the shares weigh more under the same regularisation (see README, "Shares in the verdict").
+    shares_weight: float = 1.0
 
     def __post_init__(self) -> None:
         seg_classes = list(self.segment_head.classes)
@@ -161,7 +165,7 @@ class ArchetypeModel:
             if lexical is None:
                 lexical = self.lexicon.transform([])
             parts.append(weighted_mean(lexical, weights, self.lexicon.weight))
-        return np.concatenate([*parts, soft_shares(probs, weights)])
+        return np.concatenate([*parts, self.shares_weight * soft_shares(probs, weights)])
 
     def document_logits(
         self,
@@ -173,7 +177,7 @@ class ArchetypeModel:
         """``doc_logits(document_features(...))`` without building the dense lexical block: only
         the lexicon columns the document uses are read (a test holds the two equal)."""
         coef, d = self.doc_head.coef, self.dimension
-        shares = soft_shares(probs, weights)
+        shares = self.shares_weight * soft_shares(probs, weights)
         z = coef[:, :d] @ self._mean_embedding(embeddings, weights) + coef[:, -len(shares) :] @ shares
         if self.lexicon is not None and lexical is not None:
             columns, values = weighted_mean_terms(lexical, weights, self.lexicon.weight)

@@ -83,6 +83,7 @@ def _heads_entry(model: ArchetypeModel, path: Path) -> dict[str, Any]:
         "temperature": model.temperature,
         "mix_rule": asdict(model.mix_rule),
         "review_rule": asdict(model.review_rule),
+        "shares_weight": model.shares_weight,
     }
     # The version names everything that decides a result: the heads and the rules applied to them.
     version = hashlib.sha256((digest + json.dumps(rules, sort_keys=True)).encode()).hexdigest()
@@ -212,6 +213,7 @@ def load_model(directory: Path, mode: str = "standard") -> tuple[ArchetypeModel,
             temperature=float(entry["temperature"]),
             mix_rule=MixRule(**entry["mix_rule"]),
             review_rule=ReviewRule(**entry["review_rule"]),
+            shares_weight=float(entry.get("shares_weight", 1.0)),  # models before it: 1
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{directory / MANIFEST_FILE} is missing or has bad settings: {exc}") from None

@@ -43,6 +43,7 @@ from .taxonomy import ARCHETYPES, OUTCOMES, SEGMENT_CLASSES, Label
 
 SEGMENT_C = 4.0
 DOC_C = 16.0
+SHARES_WEIGHT = 3.0  # chosen on validation (README, "Shares in the verdict")
 LEXICON_TERMS = 20_000
 LEXICON_WEIGHT = 3.0  # chosen on the tuning JDs (README: "Why words as well as embeddings")
 MAX_FLAG_RATE = 0.10
@@ -257,13 +258,17 @@ def train(
     segment_lr = LogisticRegression(C=SEGMENT_C, max_iter=3000, class_weight="balanced")
     segment_head = LinearHead.from_sklearn(segment_lr.fit(seg_features, seg_y))
     placeholder = LinearHead(np.zeros((6, 1)), np.zeros(6), tuple(OUTCOME_NAMES))  # not used by features()
-    probe = ArchetypeModel(segment_head, placeholder, lexicon=lexicon)
+    probe = ArchetypeModel(segment_head, placeholder, lexicon=lexicon, shares_weight=SHARES_WEIGHT)
     train_docs = encoded["train"]
     x = np.stack([ed.features(probe) for ed in train_docs])
     doc_lr = LogisticRegression(C=DOC_C, max_iter=5000, class_weight="balanced")
     doc_lr.fit(x, [ed.doc.label for ed in train_docs])
     model = ArchetypeModel(
-        segment_head, LinearHead.from_sklearn(doc_lr), review_rule=ReviewRule(), lexicon=lexicon
+        segment_head,
+        LinearHead.from_sklearn(doc_lr),
+        review_rule=ReviewRule(),
+        lexicon=lexicon,
+        shares_weight=SHARES_WEIGHT,
     )
 
     val = encoded["val"]
@@ -284,6 +289,7 @@ def train(
         "hyperparameters": {
             "segment_C": SEGMENT_C,
             "doc_C": DOC_C,
+            "shares_weight": SHARES_WEIGHT,
             "lexicon_terms": lexicon.size if lexicon else 0,
             "lexicon_weight": LEXICON_WEIGHT if lexicon else 0.0,
         },

@@ -138,3 +138,20 @@ def test_foreign_manifest_is_refused(saved):
     (saved / MANIFEST_FILE).write_text("not json")
     with pytest.raises(ModelError, match="not a readable model manifest"):
         load_model(saved)
+
+
+def test_shares_weight_round_trips_and_names_a_new_version(saved, tmp_path):
+    model, manifest = load_model(saved)
+    assert model.shares_weight == 1.0
+    other = _model()
+    other.shares_weight = 3.0  # same heads, the shares scaled otherwise: another reading
+    save_model(other, tmp_path / "other", encoder="test-encoder")
+    loaded, other_manifest = load_model(tmp_path / "other")
+    assert loaded.shares_weight == 3.0
+    assert other_manifest["model_version"] != manifest["model_version"]
+    # A manifest from before the setting existed reads as weight 1.
+    path = tmp_path / "other" / MANIFEST_FILE
+    data = json.loads(path.read_text())
+    del data["shares_weight"]
+    path.write_text(json.dumps(data))
+    assert load_model(tmp_path / "other")[0].shares_weight == 1.0
