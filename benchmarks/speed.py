@@ -2,7 +2,10 @@
 
 * Throughput: documents and tokens per second classifying a fixed corpus of realistic JDs and
   resumes (60 test-split and 60 challenge documents) with the embedding cache off, median of
-  ``--repeats`` runs (each at least 3 s: fast variants pass over the corpus several times), for torch fp32, ONNX fp32, ONNX int8 and the static (fast mode) encoder.
+  ``--repeats`` runs (each at least 3 s: fast variants pass over the corpus several times), for
+  torch fp32, ONNX fp32, ONNX int8 and the static (fast mode) encoder. The variants take turns,
+  one repeat each per round, so a change in the shared machine's load between minutes reaches
+  all of them alike instead of skewing the ratios.
 * Accuracy: macro-F1 and mixed-JD F1 of each backend on the test split.
 * Cold start: wall time of ``archetype classify`` on one JD in a new process (median of 5), for the
   default backend and for torch.
@@ -62,21 +65,20 @@ def token_count(docs) -> int:
     return sum(len(tok.encode(s.text).ids) for d in docs for s in segment_text(d.text))
 
 
-def throughput(clf: Classifier, docs, repeats: int, min_seconds: float = 3.0) -> float:
-    """Median seconds per pass over ``docs``. A fast variant passes over the corpus several times
-    per timed repeat (at least ``min_seconds`` each), so a scheduler hiccup cannot dominate a
-    quarter-second measurement."""
-    batch = [Document(d.text, d.title, d.kind) for d in docs]
+def passes_for(clf: Classifier, batch: list[Document], min_seconds: float = 3.0) -> int:
+    """Passes over the corpus per timed repeat: at least ``min_seconds`` each, so a scheduler
+    hiccup cannot dominate a quarter-second measurement of a fast variant. Warms it up too."""
     started = time.perf_counter()
-    clf.classify_many(batch)  # warm up, and size the repeats
-    passes = max(1, math.ceil(min_seconds / (time.perf_counter() - started)))
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        for _ in range(passes):
-            clf.classify_many(batch)
-        times.append((time.perf_counter() - started) / passes)
-    return statistics.median(times)
+    clf.classify_many(batch)
+    return max(1, math.ceil(min_seconds / (time.perf_counter() - started)))
+
+
+def timed_pass(clf: Classifier, batch: list[Document], passes: int) -> float:
+    """Seconds per pass over ``batch``, averaged over ``passes``."""
+    started = time.perf_counter()
+    for _ in range(passes):
+        clf.classify_many(batch)
+    return (time.perf_counter() - started) / passes
 
 
 def cold_start(args: list[str], runs: int = 5) -> float:
@@ -110,18 +112,23 @@ def main() -> int:
     args = parser.parse_args()
     docs, test = corpus()
     tokens = token_count(docs)
-    rows, base = [], None
     manifest_default = Classifier.load().backend
+    batch = [Document(d.text, d.title, d.kind) for d in docs]
+    clfs = {label: load(mode, backend, cache_size=0) for label, mode, backend in VARIANTS}
+    passes = {label: passes_for(clf, batch) for label, clf in clfs.items()}
+    times: dict[str, list[float]] = {label: [] for label in clfs}
+    for r in range(args.repeats):  # round-robin: every variant once per round
+        for label, clf in clfs.items():
+            times[label].append(timed_pass(clf, batch, passes[label]))
+        print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in times.items()), file=sys.stderr)
+    del clfs
+    rows, base = [], None
     for label, mode, backend in VARIANTS:
-        if backend == manifest_default:
-            label += ", the default"
-        clf = load(mode, backend, cache_size=0)
-        seconds = throughput(clf, docs, args.repeats)
-        clf = load(mode, backend)
-        m = metrics(test, predict_model(clf, test))
+        seconds = statistics.median(times[label])
+        m = metrics(test, predict_model(load(mode, backend), test))
         base = base or seconds
-        rows.append((label, seconds, m["macro_f1"], m["mixed"]["f1"]))
-        print(f"{label}: {seconds:.1f}s", file=sys.stderr)
+        shown = label + (", the default" if backend == manifest_default else "")
+        rows.append((shown, seconds, m["macro_f1"], m["mixed"]["f1"]))
     lines = [
         f"Corpus: {len(docs)} documents (JDs and resumes), {tokens:,} tokens read whole; embedding cache off; "
         f"median of {args.repeats} runs. Accuracy on the test split ({len(test)} documents).",

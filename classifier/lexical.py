@@ -169,9 +169,11 @@ def weighted_mean_terms(
     if n == 0 or not len(rows.data):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     w = weights if float(weights.sum()) > 1e-9 else np.ones(n)
-    mean = rows.weighted_sum(w)
-    columns = np.flatnonzero(mean)
-    values = mean[columns]
+    # Sum per distinct column over the nnz entries only (no 20,000-wide scratch vector).
+    columns, slot = np.unique(rows.indices, return_inverse=True)
+    values = np.bincount(slot, rows.data * w[rows._row_ids()], minlength=len(columns))
+    keep = values != 0  # zero-weight segments add exact zeros
+    columns, values = columns[keep], values[keep]
     norm = math.sqrt(float(values @ values))  # not np.linalg.norm: BLAS threads cost ~1 ms here
     return columns, values * (length / norm) if norm > 1e-9 else values
 
