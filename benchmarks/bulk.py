@@ -123,7 +123,7 @@ def main() -> int:
     r_none, r_small, r_big, r_fast = n_none / t_none, n_small / t_small, n_big / t_big, n_fast / t_fast
     std = f"standard ({cached.backend})"
     lines = [
-        "| run | mode | rows | seconds | rows/s | vs no cache |",
+        "| run | mode | rows | seconds | rows/s | vs standard, no cache |",
         "|---|---|---|---|---|---|",
         f"| no segment cache | {std} | {n_none:,} | {t_none:.1f} | {r_none:.1f} | 1.0x |",
         f"| segment cache | {std} | {n_small:,} | {t_small:.1f} | {r_small:.1f} | {r_small / r_none:.1f}x |",

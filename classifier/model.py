@@ -204,13 +204,8 @@ class ArchetypeModel:
         n_words: np.ndarray,
         headings: np.ndarray,
         lexical: SparseRows | None = None,
-        *,
-        probs: np.ndarray | None = None,
     ) -> DocumentReading:
-        """Read one document's segments. ``probs``: their :meth:`segment_probs`, when the caller
-        computed them for a whole batch at once (faster than document by document)."""
-        if probs is None:
-            probs = self.segment_probs(embeddings, lexical)
+        probs = self.segment_probs(embeddings, lexical)
         weights = role_weights(probs, n_words, headings)
         rule = self.mix_rule
         context = Tally.of(in_context(probs, headings, rule.context), headings, n_words, rule.confidence)

@@ -164,7 +164,6 @@ class Classifier:
         texts = [s.text for p in prepared if not isinstance(p, InputError) for s in p[1]]
         embeddings = self.encoder.encode(texts)
         lexical = self.model.lexical(texts)
-        probs = self.model.segment_probs(embeddings, lexical)  # the whole batch in one product
         out: list[Classification | InputError] = []
         pos = 0
         for p in prepared:
@@ -175,9 +174,7 @@ class Classifier:
             rows = slice(pos, pos + len(segments))
             pos += len(segments)
             lex = lexical[rows] if lexical is not None else None
-            out.append(
-                self._explain(doc, doc.kind or Kind.JD, segments, embeddings[rows], lex, probs[rows], allow)
-            )
+            out.append(self._explain(doc, doc.kind or Kind.JD, segments, embeddings[rows], lex, allow))
         return out
 
     def prepare(self, doc: Document) -> tuple[Document, list[Segment]]:
@@ -199,12 +196,13 @@ class Classifier:
         segments: list[Segment],
         embeddings: np.ndarray,
         lexical: SparseRows | None,
-        probs: np.ndarray,
         allow: frozenset[Label],
     ) -> Classification:
         n_words = np.array([len(s.text.split()) for s in segments], dtype=float)
         headings = np.array(skip_mask(segments), dtype=bool)
-        reading = self.model.read(embeddings, n_words, headings, lexical, probs=probs)
+        # One document's segments per product: a dense product's last bits depend on how many
+        # rows share it, and a result must not depend on the rest of its batch.
+        reading = self.model.read(embeddings, n_words, headings, lexical)
         probs = reading.probabilities
         order = np.argsort(-probs)
         verdict = OUTCOMES[int(order[0])]

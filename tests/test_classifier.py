@@ -143,3 +143,10 @@ def test_batch_keeps_order_and_reports_bad_documents_in_place(clf):
 def test_one_clear_sentence_does_not_need_review(clf):
     r = clf.classify("Train ranking models and monitor drift in production.")
     assert r.archetype == "ml_engineer" and not r.needs_review, r.review_reasons
+
+
+def test_a_result_does_not_depend_on_the_rest_of_its_batch(clf):
+    alone = clf.classify(MIXED_JD).to_dict()
+    for batch in ([MIXED_JD, ML_JD], [INFRA_JD, RS_RESUME, MIXED_JD, APPLIED_JD, NURSE_JD]):
+        results = clf.classify_many([Document(t) for t in batch])
+        assert results[batch.index(MIXED_JD)].to_dict() == alone

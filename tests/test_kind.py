@@ -41,7 +41,10 @@ def _one_scan_per_cue(text: str) -> tuple[int, int]:
     sample = text[:20000]
     flags = re.IGNORECASE | re.MULTILINE
     jd = sum(len(re.findall(p, sample, flags)) for p in _JD_CUES)
-    resume = sum(len(re.findall(p, sample, flags)) for p in _RESUME_CUES)
+    # The e-mail cue as a plain pattern: the shipped one matches only the "@" so that its domain
+    # stays free for the github/linkedin cues in the combined scan; the counts must not change.
+    cues = [r"@[a-z0-9-]+\.[a-z]{2,}" if p.startswith("@") else p for p in _RESUME_CUES]
+    resume = sum(len(re.findall(p, sample, flags)) for p in cues)
     return jd, resume + len(re.findall(r"\bI\b|\b[Mm]y\b", sample))
 
 
@@ -53,6 +56,8 @@ def test_combined_scans_count_every_cue_as_separate_scans_would():
         "M.Sc. Computer Science, 2018 – 2020\nPhD, May 2021 - present\nBSc 2015",
         "EXPERIENCE\n\n  - Shipped a model. Built a tool.\nSkills:\njane@example.com github.com/jane",
         "Jan 2019 – 2021 at Acme; Feb. 2020 - now; linkedin.com/in/jane; 5+ years; Equal Opportunity",
+        "https://jane@github.com/jane and jane@linkedin.com/in/jane",  # an e-mail's domain is a cue too
+        "JOİN us: ſalary and WE OFFER equity",  # case folding beyond ASCII, as IGNORECASE does it
     ]
     docs = tricky + [d.text for d in load_documents()] + [d.text for d in load_documents(folder="challenge")]
     for text in docs:
