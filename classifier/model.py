@@ -151,6 +151,10 @@ class ArchetypeModel:
         norm = float(np.linalg.norm(mean))
         return mean / norm if norm > 1e-9 else mean
 
+    def _shares(self, probs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """The soft shares as the document head reads them, at ``shares_weight``."""
+        return self.shares_weight * soft_shares(probs, weights)
+
     def document_features(
         self,
         embeddings: np.ndarray,
@@ -165,7 +169,7 @@ class ArchetypeModel:
             if lexical is None:
                 lexical = self.lexicon.transform([])
             parts.append(weighted_mean(lexical, weights, self.lexicon.weight))
-        return np.concatenate([*parts, self.shares_weight * soft_shares(probs, weights)])
+        return np.concatenate([*parts, self._shares(probs, weights)])
 
     def document_logits(
         self,
@@ -177,7 +181,7 @@ class ArchetypeModel:
         """``doc_logits(document_features(...))`` without building the dense lexical block: only
         the lexicon columns the document uses are read (a test holds the two equal)."""
         coef, d = self.doc_head.coef, self.dimension
-        shares = self.shares_weight * soft_shares(probs, weights)
+        shares = self._shares(probs, weights)
         z = coef[:, :d] @ self._mean_embedding(embeddings, weights) + coef[:, -len(shares) :] @ shares
         if self.lexicon is not None and lexical is not None:
             columns, values = weighted_mean_terms(lexical, weights, self.lexicon.weight)
