@@ -11,7 +11,7 @@ TRAINING_CODE := classifier/train.py classifier/model.py classifier/persistence.
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install model eval bench bench-speed bench-load bench-bulk lint clean browser
+.PHONY: run test install model eval eval-real bench bench-speed bench-load bench-bulk lint clean browser
 
 # Create the virtual environment and install the project. torch is pinned to the CPU build that
 # these machines carry locally; an unpinned torch would pull a multi-GB CUDA build.
@@ -44,6 +44,11 @@ test: model browser
 
 eval: model
 	$(BIN)/archetype eval --model $(MODEL) --report-dir reports
+
+# Real, labelled documents nobody here wrote (../shared/real_dev): they measure, never train.
+REAL ?= ../shared/real_dev
+eval-real: model
+	$(BIN)/archetype eval --real $(REAL) --model $(MODEL) --report-dir reports
 
 lint: install
 	$(BIN)/ruff check classifier service tests

@@ -209,11 +209,36 @@ def cmd_eval(args) -> int:
     from .data import DEFAULT_DATA_DIR
     from .evaluate import evaluate, to_markdown, write_report
 
-    clf = _load(args)
     data = Path(args.data) if args.data else DEFAULT_DATA_DIR
+    if args.real is not None:
+        return _eval_real(args, data)
+    clf = _load(args)
     report = evaluate(clf, data, split=args.split, log=lambda m: print(m, file=sys.stderr))
     j, m = write_report(report, Path(args.report_dir))
     print(to_markdown(report))
+    print(f"wrote {j} and {m}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _eval_real(args, data: Path) -> int:
+    """``archetype eval --real DIR``: figures on real, labelled documents (see evaluate_real)."""
+    from . import evaluate_real as er
+
+    real = Path(args.real) if args.real else er.DEFAULT_REAL_DIR
+    if not any((real / name).exists() for name in er.FILES):
+        print(
+            f"no real documents to measure on: {real} holds neither {' nor '.join(er.FILES)}; "
+            "nothing to do",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+    clf = _load(args)
+    report = er.evaluate_real(
+        clf, real, data, baselines=not args.no_baselines, limit=args.limit,
+        log=lambda m: print(m, file=sys.stderr),
+    )
+    j, m = er.write_real_report(report, Path(args.report_dir))
+    print(er.to_markdown(report))
     print(f"wrote {j} and {m}", file=sys.stderr)
     return EXIT_OK
 
@@ -347,6 +372,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="training data folder (default: training_data/)")
     p.add_argument("--split", choices=["val", "test"], default="test")
     p.add_argument("--report-dir", default="reports", help="where eval.json and eval.md go")
+    p.add_argument(
+        "--real",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="DIR",
+        help="measure on real labelled documents instead (jds.jsonl, resumes.jsonl; default "
+        "../shared/real_dev); writes real.json and real.md",
+    )
+    p.add_argument("--no-baselines", action="store_true", help="with --real: the model only")
+    p.add_argument("--limit", type=int, help="with --real: only the first N documents (a smoke test)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser(

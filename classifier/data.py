@@ -2,7 +2,10 @@
 
 Layout (see training_data/README.md):
   segments/<label>.jsonl     labelled sentences and bullets (training only)
-  documents/*.jsonl          whole JDs and resumes, single, mixed and title-mismatch
+  documents/<label>/<kind>s_<set>.jsonl
+                             whole JDs and resumes by label (mixed JDs under their dominant
+                             archetype), kind, and set (core, mixed, title_mismatch, adjacent,
+                             realistic)
   split.json                 document id -> train | val | test, fixed and committed
 """
 
@@ -81,7 +84,8 @@ def load_segments(data_dir: Path = DEFAULT_DATA_DIR) -> list[LabelledSegment]:
 def load_documents(data_dir: Path = DEFAULT_DATA_DIR, folder: str = "documents") -> list[LabelledDocument]:
     """Documents under ``data_dir/folder`` (``challenge`` holds the independent evaluation set)."""
     out, seen = [], {}
-    for path in sorted((Path(data_dir) / folder).glob("*.jsonl")):
+    base = Path(data_dir) / folder
+    for path in sorted(base.rglob("*.jsonl")):
         for number, obj in _read_jsonl(path):
             where = f"{path}:{number}"
             doc_id, text, label = obj.get("id"), obj.get("text"), obj.get("label")
@@ -100,7 +104,7 @@ def load_documents(data_dir: Path = DEFAULT_DATA_DIR, folder: str = "documents")
             kind = obj.get("kind", "jd")
             if kind not in ("jd", "resume"):
                 raise TrainingDataError(f"{where}: bad kind {kind!r}")
-            meta = {k: obj[k] for k in ("employer", "seniority", "style") if k in obj}
+            meta = {k: obj[k] for k in ("employer", "seniority", "style", "round") if k in obj}
             out.append(
                 LabelledDocument(
                     id=doc_id,
@@ -111,7 +115,7 @@ def load_documents(data_dir: Path = DEFAULT_DATA_DIR, folder: str = "documents")
                     mixed_with=mixed_with,
                     second_share=obj.get("second_share"),
                     title_mismatch=bool(obj.get("title_mismatch", False)),
-                    file=path.name,
+                    file=path.relative_to(base).as_posix(),
                     meta=meta,
                 )
             )

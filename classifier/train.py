@@ -47,6 +47,24 @@ SHARES_WEIGHT = 3.0  # chosen on validation (README, "Shares in the verdict")
 LEXICON_TERMS = 20_000
 LEXICON_WEIGHT = 3.0  # chosen on the tuning JDs (README: "Why words as well as embeddings")
 MAX_FLAG_RATE = 0.10
+WEAK_MIN_WORDS = 4
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """Design choices of a build, compared on real documents in docs/evaluation.md.
+
+    ``words``: the heads read TF-IDF rows beside embeddings. ``weak_weight``: when above 0, the
+    segment head also learns from the role-bearing sentences of single-archetype training
+    documents, each labelled with its document's label at this sample weight. ``calibration``:
+    ``val`` fits the temperature on the validation documents; ``writers`` on leave-one-writer-out
+    logits (each writer's documents read by a document head that never saw that writer), which is
+    what a new writer's document looks like to the model."""
+
+    words: bool = True
+    weak_weight: float = 0.0
+    calibration: str = "val"
+    doc_C: float = DOC_C
 
 
 @dataclass
@@ -214,17 +232,75 @@ def tune_mix_rule(
     }
 
 
+def _weak_segments(
+    docs: list[EncodedDocument], head: LinearHead, lexicon: Lexicon | None
+) -> tuple[list[str], list[str], np.ndarray]:
+    """Role-bearing sentences of single-archetype documents, labelled with their document's label:
+    (texts, labels, embeddings). Role-bearing means the segment head trained on labelled sentences
+    reads it as more likely role content than neutral; each distinct text is taken once."""
+    probe = ArchetypeModel(head, _placeholder(), lexicon=lexicon)
+    neutral = SEGMENT_CLASSES.index("neutral")
+    seen: set[str] = set()
+    texts, labels, rows = [], [], []
+    for ed in docs:
+        if ed.doc.mixed or len(ed.texts) == 0:
+            continue
+        probs = ed.segment_probs(probe)
+        for i, text in enumerate(ed.texts):
+            if ed.headings[i] or ed.n_words[i] < WEAK_MIN_WORDS or probs[i, neutral] >= 0.5 or text in seen:
+                continue
+            seen.add(text)
+            texts.append(text)
+            labels.append(ed.doc.label)
+            rows.append(ed.embeddings[i])
+    return texts, labels, np.array(rows).reshape(len(rows), -1)
+
+
+def _placeholder() -> LinearHead:
+    return LinearHead(np.zeros((6, 1)), np.zeros(6), tuple(OUTCOME_NAMES))  # not used by features()
+
+
+def _writer_logits(
+    model: ArchetypeModel, docs: list[EncodedDocument], fit_on: list[EncodedDocument], doc_C: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Logits of each writer's documents in ``docs`` from a document head fitted on ``fit_on``
+    without that writer's documents; documents with no writer are read by ``model``."""
+    x_fit = np.stack([ed.features(model) for ed in fit_on])
+    y_fit = np.array([ed.doc.label for ed in fit_on])
+    style_fit = np.array([ed.doc.meta.get("style", "") for ed in fit_on])
+    logits, labels = [], []
+    for writer in sorted({ed.doc.meta.get("style", "") for ed in docs}):
+        mine = [ed for ed in docs if ed.doc.meta.get("style", "") == writer]
+        x = np.stack([ed.features(model) for ed in mine])
+        if writer:
+            keep = style_fit != writer
+            lr = LogisticRegression(C=doc_C, max_iter=5000, class_weight="balanced").fit(
+                x_fit[keep], y_fit[keep]
+            )
+            z = LinearHead.from_sklearn(lr).decision_function(x)
+            order = [list(lr.classes_).index(n) for n in OUTCOME_NAMES]
+            logits.append(z[:, order])
+        else:
+            logits.append(model.doc_logits(x))
+        labels += [OUTCOME_NAMES.index(ed.doc.label) for ed in mine]
+    return np.vstack(logits), np.array(labels)
+
+
 def train(
     encoder: Encoder,
     data_dir: Path = DEFAULT_DATA_DIR,
     *,
     cache_path: Path | None = None,
     words: bool = True,
+    options: TrainOptions | None = None,
     log: Callable[[str], None] = print,
 ) -> tuple[ArchetypeModel, dict]:
     """Train a model from ``data_dir``; returns it with a report for the manifest.
 
-    ``words``: the heads read each segment's TF-IDF row beside its embedding (see ``lexical``)."""
+    ``words``: the heads read each segment's TF-IDF row beside its embedding (see ``lexical``).
+    ``options``: the design choices (default: the shipped design, see :class:`TrainOptions`)."""
+    opts = options or TrainOptions(words=words)
+    words = opts.words
     started = time.perf_counter()
     cached = encoder if isinstance(encoder, CachedEncoder) else CachedEncoder(encoder, 10**7)
     if cache_path:
@@ -257,11 +333,30 @@ def train(
         seg_features = sp.hstack([sp.csr_matrix(seg_x), lexicon.transform(seg_texts).to_scipy()]).tocsr()
     segment_lr = LogisticRegression(C=SEGMENT_C, max_iter=3000, class_weight="balanced")
     segment_head = LinearHead.from_sklearn(segment_lr.fit(seg_features, seg_y))
-    placeholder = LinearHead(np.zeros((6, 1)), np.zeros(6), tuple(OUTCOME_NAMES))  # not used by features()
-    probe = ArchetypeModel(segment_head, placeholder, lexicon=lexicon, shares_weight=SHARES_WEIGHT)
+    n_weak = 0
+    if opts.weak_weight > 0:
+        weak_texts, weak_labels, weak_x = _weak_segments(encoded["train"], segment_head, lexicon)
+        n_weak = len(weak_texts)
+        log(f"weak segments: {n_weak} role-bearing sentences of training documents")
+        if n_weak:
+            weak_features = (
+                sp.hstack([sp.csr_matrix(weak_x), lexicon.transform(weak_texts).to_scipy()]).tocsr()
+                if lexicon is not None
+                else weak_x
+            )
+            both = (
+                sp.vstack([seg_features, weak_features]).tocsr()
+                if lexicon is not None
+                else np.vstack([seg_features, weak_features])
+            )
+            weights = np.concatenate([np.ones(len(seg_y)), np.full(n_weak, opts.weak_weight)])
+            segment_lr = LogisticRegression(C=SEGMENT_C, max_iter=3000, class_weight="balanced")
+            segment_lr.fit(both, np.concatenate([seg_y, weak_labels]), sample_weight=weights)
+            segment_head = LinearHead.from_sklearn(segment_lr)
+    probe = ArchetypeModel(segment_head, _placeholder(), lexicon=lexicon, shares_weight=SHARES_WEIGHT)
     train_docs = encoded["train"]
     x = np.stack([ed.features(probe) for ed in train_docs])
-    doc_lr = LogisticRegression(C=DOC_C, max_iter=5000, class_weight="balanced")
+    doc_lr = LogisticRegression(C=opts.doc_C, max_iter=5000, class_weight="balanced")
     doc_lr.fit(x, [ed.doc.label for ed in train_docs])
     model = ArchetypeModel(
         segment_head,
@@ -272,10 +367,12 @@ def train(
     )
 
     val = encoded["val"]
-    val_logits = np.vstack([model.doc_logits(ed.features(model)) for ed in val])
-    model.temperature = fit_temperature(
-        val_logits, np.array([OUTCOME_NAMES.index(ed.doc.label) for ed in val])
-    )
+    if opts.calibration == "writers":
+        cal_logits, cal_labels = _writer_logits(model, train_docs + val, train_docs, opts.doc_C)
+    else:
+        cal_logits = np.vstack([model.doc_logits(ed.features(model)) for ed in val])
+        cal_labels = np.array([OUTCOME_NAMES.index(ed.doc.label) for ed in val])
+    model.temperature = fit_temperature(cal_logits, cal_labels)
     rule, mix_report = tune_mix_rule(model, encoded["train"] + val)
     log(f"temperature {model.temperature:.2f}; {rule}; {mix_report}")
     report = {
@@ -283,12 +380,15 @@ def train(
         "counts": {
             "segments": len(segments),
             "segments_by_label": {c: int((seg_y == c).sum()) for c in SEGMENT_CLASSES},
+            "weak_segments": n_weak,
             **{f"documents_{k}": len(v) for k, v in parts.items()},
         },
         "tuning": mix_report,
         "hyperparameters": {
             "segment_C": SEGMENT_C,
-            "doc_C": DOC_C,
+            "doc_C": opts.doc_C,
+            "weak_weight": opts.weak_weight,
+            "calibration": opts.calibration,
             "shares_weight": SHARES_WEIGHT,
             "lexicon_terms": lexicon.size if lexicon else 0,
             "lexicon_weight": LEXICON_WEIGHT if lexicon else 0.0,
@@ -298,7 +398,7 @@ def train(
     return model, report
 
 
-__all__ = ["build_model", "encode_documents", "train", "tune_mix_rule"]
+__all__ = ["TrainOptions", "build_model", "encode_documents", "train", "tune_mix_rule"]
 
 
 def build_model(

@@ -1,0 +1,140 @@
+"""Assemble the writers' drafts into training documents (run by hand when a writer's drafts change).
+
+    python training_data/assemble.py            # drafts/<writer>/ -> documents/<label>/<kind>.jsonl
+
+Each writer (see the datasheet) drafted postings and resumes in one register, for every label,
+with the employer as ``{{EMPLOYER}}``, plus a file of label-free boilerplate in the same register
+(company blurbs, benefits, pay, equal-opportunity text, locations, how to apply). This script:
+
+* fills ``{{EMPLOYER}}`` from ONE pool of invented names drawn without regard to label, so that no
+  employer name says which label a document has;
+* gives most postings the long tail real exports carry: 0 to 5 of the writer's own boilerplate
+  blocks, drawn at random (never by label), placed where real postings put them;
+* varies the layout a little as exports do (bullet glyphs, HTML-stripped lists without glyphs);
+* writes every document to ``documents/<label>/<kind>.jsonl`` beside the earlier rounds, tagged
+  with its writer (``style``) and round.
+
+It is seeded, so re-running it on the same drafts gives the same documents.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DRAFTS = ROOT / "drafts"
+OUT = ROOT / "documents"
+ROUND = "7-realistic"
+
+_A = (
+    "Harbour Vell Quill Bright Tarn North Cinder Amber Lumen Fallow Kestrel Orrin Pellar Sable "
+    "Tessel Umber Wren Yarrow Zephyr Brook Cobalt Drift Ember Fenwick Garnet Hollis Ivory Juniper "
+    "Kepler Larch Marlow Nimbus Ostrava Pike Quarry Rook Saffron Thistle Upland Vesper Willow Alder "
+    "Basalt Corvid Delphin Estuary Flint Granite Heron Isle Jasper Kiln Loch Meridian Nettle Opal"
+).split()
+_B = (
+    "line mark water stone field gate path crest ridge wick haven point works forge bridge light "
+    "wood moor vale ford"
+).split()
+_SUFFIX = ["", "", "", "", " Labs", " Group", " Systems", " Technologies", " AI", " Health", " Financial",
+           " & Co", " Analytics", " Robotics", " Software", " Inc.", " GmbH", " Ltd", " Bank", " Insurance"]
+
+
+def employer_pool(seed: int = 7, size: int = 400) -> list[str]:
+    rng = random.Random(seed)
+    names: set[str] = set()
+    while len(names) < size:
+        names.add(rng.choice(_A) + rng.choice(_B) + rng.choice(_SUFFIX))
+    return sorted(names)
+
+
+# Where each kind of block goes in a posting: before the body, or in the tail (in this order).
+_HEAD = ("about",)
+_TAIL = ("location", "pay", "benefits", "perks", "eeo", "apply")
+
+
+def _layout(text: str, rng: random.Random) -> str:
+    """Re-render list glyphs as an export might: keep, swap, or drop them (HTML-stripped lists)."""
+    roll = rng.random()
+    if roll < 0.6:
+        return text
+    glyph = rng.choice(["• ", "* ", "· ", "", "o ", "– "])
+    return re.sub(r"(?m)^(\s*)[-•*]\s+", lambda m: m.group(1) + glyph, text)
+
+
+def assemble_posting(draft: dict, blocks: dict[str, list[str]], rng: random.Random, terse: bool) -> str:
+    text = draft["text"].strip()
+    if terse or not blocks:
+        return text
+    n_tail = rng.choice([0, 1, 2, 3, 3, 4, 5])
+    tail_types = [t for t in _TAIL if blocks.get(t)]
+    rng.shuffle(tail_types)
+    chosen = sorted(tail_types[:n_tail], key=_TAIL.index)
+    parts = []
+    if blocks.get("about") and rng.random() < 0.35 and "{{EMPLOYER}}" not in text[:300]:
+        parts.append(rng.choice(blocks["about"]))
+    parts.append(_layout(text, rng))
+    parts += [_layout(rng.choice(blocks[t]), rng) for t in chosen]
+    return "\n\n".join(parts)
+
+
+def main() -> None:
+    rng = random.Random(2026)
+    pool = employer_pool()
+    out: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for writer_dir in sorted(p for p in DRAFTS.iterdir() if p.is_dir()):
+        writer = writer_dir.name
+        blocks: dict[str, list[str]] = defaultdict(list)
+        bp = writer_dir / "boilerplate.jsonl"
+        if bp.exists():
+            for line in bp.open(encoding="utf-8"):
+                if line.strip():
+                    b = json.loads(line)
+                    blocks[b["type"]].append(b["text"].strip())
+        for name in ("jds.jsonl", "resumes.jsonl"):
+            path = writer_dir / name
+            if not path.exists():
+                continue
+            for line in path.open(encoding="utf-8"):
+                if not line.strip():
+                    continue
+                d = json.loads(line)
+                employer = rng.choice(pool)
+                if d["kind"] == "jd":
+                    text = assemble_posting(d, blocks, rng, terse=writer == "terse")
+                else:
+                    text = d["text"].strip()
+                text = text.replace("{{EMPLOYER}}", employer)
+                title = (d.get("title") or "").replace("{{EMPLOYER}}", employer)
+                out[(d["label"], d["kind"])].append(
+                    {
+                        "id": d["id"],
+                        "kind": d["kind"],
+                        "title": title,
+                        "text": text,
+                        "label": d["label"],
+                        "mixed_with": d.get("mixed_with"),
+                        "second_share": d.get("second_share"),
+                        "title_mismatch": bool(d.get("title_mismatch", False)),
+                        "employer": employer if d["kind"] == "jd" else None,
+                        "seniority": d.get("seniority", "unknown"),
+                        "style": writer,
+                        "round": ROUND,
+                    }
+                )
+    for (label, kind), rows in sorted(out.items()):
+        folder = OUT / label
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{kind}s_realistic.jsonl"
+        with path.open("w", encoding="utf-8") as fh:
+            for row in sorted(rows, key=lambda r: r["id"]):
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f"{path.relative_to(ROOT)}: {len(rows)}")
+
+
+if __name__ == "__main__":
+    main()
