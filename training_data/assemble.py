@@ -29,19 +29,116 @@ ROOT = Path(__file__).resolve().parent
 DRAFTS = ROOT / "drafts"
 OUT = ROOT / "documents"
 ROUND = "7-realistic"
+ARCHETYPES = {
+    "research_scientist",
+    "research_engineer",
+    "ml_engineer",
+    "ml_infra_engineer",
+    "applied_ai_engineer",
+}
 
-_A = (
-    "Harbour Vell Quill Bright Tarn North Cinder Amber Lumen Fallow Kestrel Orrin Pellar Sable "
-    "Tessel Umber Wren Yarrow Zephyr Brook Cobalt Drift Ember Fenwick Garnet Hollis Ivory Juniper "
-    "Kepler Larch Marlow Nimbus Ostrava Pike Quarry Rook Saffron Thistle Upland Vesper Willow Alder "
-    "Basalt Corvid Delphin Estuary Flint Granite Heron Isle Jasper Kiln Loch Meridian Nettle Opal"
-).split()
-_B = (
-    "line mark water stone field gate path crest ridge wick haven point works forge bridge light "
-    "wood moor vale ford"
-).split()
-_SUFFIX = ["", "", "", "", " Labs", " Group", " Systems", " Technologies", " AI", " Health", " Financial",
-           " & Co", " Analytics", " Robotics", " Software", " Inc.", " GmbH", " Ltd", " Bank", " Insurance"]
+_A = [
+    "Harbour",
+    "Vell",
+    "Quill",
+    "Bright",
+    "Tarn",
+    "North",
+    "Cinder",
+    "Amber",
+    "Lumen",
+    "Fallow",
+    "Kestrel",
+    "Orrin",
+    "Pellar",
+    "Sable",
+    "Tessel",
+    "Umber",
+    "Wren",
+    "Yarrow",
+    "Zephyr",
+    "Brook",
+    "Cobalt",
+    "Drift",
+    "Ember",
+    "Fenwick",
+    "Garnet",
+    "Hollis",
+    "Ivory",
+    "Juniper",
+    "Kepler",
+    "Larch",
+    "Marlow",
+    "Nimbus",
+    "Ostrava",
+    "Pike",
+    "Quarry",
+    "Rook",
+    "Saffron",
+    "Thistle",
+    "Upland",
+    "Vesper",
+    "Willow",
+    "Alder",
+    "Basalt",
+    "Corvid",
+    "Delphin",
+    "Estuary",
+    "Flint",
+    "Granite",
+    "Heron",
+    "Isle",
+    "Jasper",
+    "Kiln",
+    "Loch",
+    "Meridian",
+    "Nettle",
+    "Opal",
+]
+_B = [
+    "line",
+    "mark",
+    "water",
+    "stone",
+    "field",
+    "gate",
+    "path",
+    "crest",
+    "ridge",
+    "wick",
+    "haven",
+    "point",
+    "works",
+    "forge",
+    "bridge",
+    "light",
+    "wood",
+    "moor",
+    "vale",
+    "ford",
+]
+_SUFFIX = [
+    "",
+    "",
+    "",
+    "",
+    " Labs",
+    " Group",
+    " Systems",
+    " Technologies",
+    " AI",
+    " Health",
+    " Financial",
+    " & Co",
+    " Analytics",
+    " Robotics",
+    " Software",
+    " Inc.",
+    " GmbH",
+    " Ltd",
+    " Bank",
+    " Insurance",
+]
 
 
 def employer_pool(seed: int = 7, size: int = 400) -> list[str]:
@@ -70,23 +167,23 @@ def assemble_posting(draft: dict, blocks: dict[str, list[str]], rng: random.Rand
     text = draft["text"].strip()
     if terse or not blocks:
         return text
-    n_tail = rng.choice([0, 1, 2, 3, 3, 4, 5])
+    n_tail = rng.choice([0, 1, 2, 3, 4, 4, 5, 5, 5, 5])
     tail_types = [t for t in _TAIL if blocks.get(t)]
     rng.shuffle(tail_types)
     chosen = sorted(tail_types[:n_tail], key=_TAIL.index)
     parts = []
-    if blocks.get("about") and rng.random() < 0.35 and "{{EMPLOYER}}" not in text[:300]:
+    if blocks.get("about") and rng.random() < 0.5 and "{{EMPLOYER}}" not in text[:300]:
         parts.append(rng.choice(blocks["about"]))
     parts.append(_layout(text, rng))
     parts += [_layout(rng.choice(blocks[t]), rng) for t in chosen]
     return "\n\n".join(parts)
 
 
-def main() -> None:
+def main(drafts: Path = DRAFTS) -> None:
     rng = random.Random(2026)
     pool = employer_pool()
     out: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for writer_dir in sorted(p for p in DRAFTS.iterdir() if p.is_dir()):
+    for writer_dir in sorted(p for p in drafts.iterdir() if p.is_dir()):
         writer = writer_dir.name
         blocks: dict[str, list[str]] = defaultdict(list)
         bp = writer_dir / "boilerplate.jsonl"
@@ -110,6 +207,9 @@ def main() -> None:
                     text = d["text"].strip()
                 text = text.replace("{{EMPLOYER}}", employer)
                 title = (d.get("title") or "").replace("{{EMPLOYER}}", employer)
+                mixed_with = d.get("mixed_with")
+                if mixed_with not in ARCHETYPES or mixed_with == d["label"]:
+                    mixed_with = None  # a second archetype only (a writer's "mixed with out_of_scope")
                 out[(d["label"], d["kind"])].append(
                     {
                         "id": d["id"],
@@ -117,8 +217,8 @@ def main() -> None:
                         "title": title,
                         "text": text,
                         "label": d["label"],
-                        "mixed_with": d.get("mixed_with"),
-                        "second_share": d.get("second_share"),
+                        "mixed_with": mixed_with,
+                        "second_share": d.get("second_share") if mixed_with else None,
                         "title_mismatch": bool(d.get("title_mismatch", False)),
                         "employer": employer if d["kind"] == "jd" else None,
                         "seniority": d.get("seniority", "unknown"),
@@ -137,4 +237,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DRAFTS)
