@@ -23,14 +23,29 @@ from classifier.pipeline import Classifier
 from classifier.train import TrainOptions, train
 
 VARIANTS = {
-    "base": TrainOptions(),
-    "writers": TrainOptions(calibration="writers"),
-    "weak": TrainOptions(weak_weight=0.5),
-    "weak1": TrainOptions(weak_weight=1.0),
-    "weak-writers": TrainOptions(weak_weight=0.5, calibration="writers"),
-    "weak1-writers": TrainOptions(weak_weight=1.0, calibration="writers"),
-    "weak-docC4": TrainOptions(weak_weight=0.5, doc_C=4.0, calibration="writers"),
-    "weak-docC64": TrainOptions(weak_weight=0.5, doc_C=64.0, calibration="writers"),
+    # the previous design: segment shares in the document head, temperature on validation
+    "shares": TrainOptions(),
+    "shares-writers": TrainOptions(calibration="writers"),
+    "weak-shares-writers": TrainOptions(weak_weight=0.5, calibration="writers"),
+    "noshares-writers": TrainOptions(shares_weight=0.0, calibration="writers"),
+    "text30-noshares": TrainOptions(shares_weight=0.0, text_weight=0.3, calibration="writers"),
+    "text50-noshares": TrainOptions(shares_weight=0.0, text_weight=0.5, calibration="writers"),
+    "text70-noshares": TrainOptions(shares_weight=0.0, text_weight=0.7, calibration="writers"),
+    "text50-shares": TrainOptions(text_weight=0.5, calibration="writers"),
+    "text50-noshares-val": TrainOptions(shares_weight=0.0, text_weight=0.5),
+    "text70-noshares-mixreal": TrainOptions(
+        shares_weight=0.0, text_weight=0.7, calibration="writers", mix_tuning="realistic"
+    ),
+    "text70-noshares-mixreal-noctx": TrainOptions(
+        shares_weight=0.0,
+        text_weight=0.7,
+        calibration="writers",
+        mix_tuning="realistic",
+        in_context_segments=False,
+    ),
+    "text70-shares1-mixreal": TrainOptions(
+        shares_weight=1.0, text_weight=0.7, calibration="writers", mix_tuning="realistic"
+    ),
 }
 
 
@@ -48,6 +63,7 @@ def row(name: str, real: dict, val: dict, seconds: float) -> dict:
         "wrong_sure": a["wrong_at_sure"],
         "review": a.get("review", {}).get("rate"),
         "acc_kept": a.get("review", {}).get("accuracy_not_flagged"),
+        "errors_caught": a.get("review", {}).get("errors_caught"),
         "val_f1": val["macro_f1"],
         "val_mixed_f1": val["mixed"]["f1"],
         "train_s": round(seconds),

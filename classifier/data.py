@@ -1,7 +1,8 @@
 """Read the training data (JSONL) and its fixed document split.
 
 Layout (see training_data/README.md):
-  segments/<label>.jsonl     labelled sentences and bullets (training only)
+  segments/<label>*.jsonl    labelled sentences and bullets written alone (training only)
+  segments/in_context/*.jsonl sentences of training documents labelled in their document
   documents/<label>/<kind>s_<set>.jsonl
                              whole JDs and resumes by label (mixed JDs under their dominant
                              archetype), kind, and set (core, mixed, title_mismatch, adjacent,
@@ -32,6 +33,7 @@ class LabelledSegment:
     text: str
     label: str
     source: str
+    doc: str | None = None  # the training document it was cut from (sentences labelled in context)
 
 
 @dataclass(frozen=True)
@@ -70,14 +72,15 @@ def _read_jsonl(path: Path) -> list[tuple[int, dict]]:
 
 def load_segments(data_dir: Path = DEFAULT_DATA_DIR) -> list[LabelledSegment]:
     out = []
-    for path in sorted((Path(data_dir) / "segments").glob("*.jsonl")):
+    for path in sorted((Path(data_dir) / "segments").rglob("*.jsonl")):
         for number, obj in _read_jsonl(path):
             text, label = obj.get("text"), obj.get("label")
             if not isinstance(text, str) or not text.strip():
                 raise TrainingDataError(f"{path}:{number}: 'text' is missing or empty")
             if label not in SEGMENT_CLASSES:
                 raise TrainingDataError(f"{path}:{number}: unknown label {label!r}")
-            out.append(LabelledSegment(text.strip(), label, str(obj.get("source", "jd"))))
+            doc = obj.get("doc")
+            out.append(LabelledSegment(text.strip(), label, str(obj.get("source", "jd")), doc))
     return out
 
 

@@ -142,20 +142,20 @@ class Lexicon:
         np.cumsum(np.bincount(row_of, minlength=n), out=indptr[1:])
         return SparseRows(values, col_of, indptr, size)
 
-    def to_arrays(self) -> dict[str, np.ndarray]:
+    def to_arrays(self, prefix: str = "lexicon") -> dict[str, np.ndarray]:
         """Plain arrays for an ``.npz`` (terms as UTF-8 bytes, newline-separated: no pickling)."""
         blob = "\n".join(self.terms).encode("utf-8")
         return {
-            "lexicon_terms": np.frombuffer(blob, dtype=np.uint8).copy(),
-            "lexicon_idf": self.idf,
-            "lexicon_weight": np.array([self.weight]),
+            f"{prefix}_terms": np.frombuffer(blob, dtype=np.uint8).copy(),
+            f"{prefix}_idf": self.idf,
+            f"{prefix}_weight": np.array([self.weight]),
         }
 
     @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Lexicon:
-        terms = bytes(arrays["lexicon_terms"].astype(np.uint8)).decode("utf-8").split("\n")
-        idf = np.asarray(arrays["lexicon_idf"], dtype=np.float64)
-        return cls(tuple(terms), idf, float(arrays["lexicon_weight"][0]))
+    def from_arrays(cls, arrays: dict[str, np.ndarray], prefix: str = "lexicon") -> Lexicon:
+        terms = bytes(arrays[f"{prefix}_terms"].astype(np.uint8)).decode("utf-8").split("\n")
+        idf = np.asarray(arrays[f"{prefix}_idf"], dtype=np.float64)
+        return cls(tuple(terms), idf, float(arrays[f"{prefix}_weight"][0]))
 
 
 def weighted_mean_terms(

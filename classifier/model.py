@@ -9,7 +9,14 @@
   the document's probabilities over the six outcomes, calibrated by a temperature fitted on the
   validation split.
 
-Segments carry the evidence, the shares and the mixed flag; the document head carries the verdict.
+* The text head (multinomial logistic regression, optional) reads the whole document as one
+  TF-IDF vector over its own document-level vocabulary of words and word pairs. Its logits are
+  pooled with the document head's (``text_weight``) before calibration. Measured on real
+  postings and resumes, a reader of the whole text transfers better from written training data
+  than one that trusts sentence-level shares alone (docs/evaluation.md).
+
+Segments carry the evidence, the shares and the mixed flag; the document and text heads carry the
+verdict.
 
 The heads are fitted with scikit-learn's LogisticRegression and carried at inference as
 :class:`LinearHead` (the same coefficients, the same softmax), so classifying needs numpy only:
@@ -114,6 +121,11 @@ class ArchetypeModel:
     # from 7,650 labelled sentences, the document head from some 550 documents; a larger scale lets
     # the shares weigh more under the same regularisation (see README, "Shares in the verdict").
     shares_weight: float = 1.0
+    # The text head: the whole document's TF-IDF row over its own vocabulary, and its share of the
+    # pooled logits (0: the document head alone).
+    text_head: LinearHead | None = None
+    text_lexicon: Lexicon | None = None
+    text_weight: float = 0.0
 
     def __post_init__(self) -> None:
         seg_classes = list(self.segment_head.classes)
@@ -121,6 +133,11 @@ class ArchetypeModel:
         # predict_proba's columns follow classes_; re-order once so columns match the taxonomy.
         self._seg_order = [seg_classes.index(c) for c in SEGMENT_CLASSES]
         self._doc_order = [doc_classes.index(c) for c in OUTCOME_NAMES]
+        if (self.text_head is None) != (self.text_lexicon is None):
+            raise ValueError("a text head needs its lexicon, and a text lexicon its head")
+        if self.text_head is not None:
+            text_classes = list(self.text_head.classes)
+            self._text_order = [text_classes.index(c) for c in OUTCOME_NAMES]
 
     @property
     def dimension(self) -> int:
@@ -202,19 +219,38 @@ class ArchetypeModel:
         logits = self.doc_head.decision_function(np.atleast_2d(features))
         return logits[:, self._doc_order]
 
+    def text_logits(self, texts: list[str]) -> np.ndarray | None:
+        """The text head's logits for one document given as its segments' texts (None without a
+        text head). The segments are joined one per line, as training joined them."""
+        if self.text_head is None or self.text_lexicon is None:
+            return None
+        row = self.text_lexicon.transform(["\n".join(texts)])
+        z = row @ self.text_head.coef.T + self.text_head.intercept
+        return z[:, self._text_order]
+
+    def pooled_logits(self, doc_logits: np.ndarray, texts: list[str] | None) -> np.ndarray:
+        """The verdict's logits: the document head's, pooled with the text head's when there is one."""
+        z_text = self.text_logits(texts) if texts is not None else None
+        if z_text is None or self.text_weight <= 0:
+            return doc_logits
+        return (1.0 - self.text_weight) * doc_logits + self.text_weight * z_text
+
     def read(
         self,
         embeddings: np.ndarray,
         n_words: np.ndarray,
         headings: np.ndarray,
         lexical: SparseRows | None = None,
+        texts: list[str] | None = None,
     ) -> DocumentReading:
         probs = self.segment_probs(embeddings, lexical)
         weights = role_weights(probs, n_words, headings)
         rule = self.mix_rule
         context = Tally.of(in_context(probs, headings, rule.context), headings, n_words, rule.confidence)
         alone = Tally.of(probs, headings, n_words, rule.spread_confidence)
-        logits = self.document_logits(embeddings, probs, weights, lexical)
+        if self.text_head is not None and texts is None:
+            raise ValueError("this model reads the whole text as well: pass the segments' texts")
+        logits = self.pooled_logits(self.document_logits(embeddings, probs, weights, lexical), texts)
         probabilities = softmax(logits / self.temperature)[0]
         return DocumentReading(probs, weights, context, alone, probabilities)
 

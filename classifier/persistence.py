@@ -76,6 +76,11 @@ def _heads_entry(model: ArchetypeModel, path: Path) -> dict[str, Any]:
         arrays[f"{name}_classes"] = np.array(head.classes, dtype=str)
     if model.lexicon is not None:
         arrays.update(model.lexicon.to_arrays())
+    if model.text_head is not None and model.text_lexicon is not None:
+        arrays["text_coef"] = model.text_head.coef
+        arrays["text_intercept"] = model.text_head.intercept
+        arrays["text_classes"] = np.array(model.text_head.classes, dtype=str)
+        arrays.update(model.text_lexicon.to_arrays("text_lexicon"))
     with open(path, "wb") as fh:
         np.savez(fh, **arrays)
     digest = sha256_file(path)
@@ -84,6 +89,7 @@ def _heads_entry(model: ArchetypeModel, path: Path) -> dict[str, Any]:
         "mix_rule": asdict(model.mix_rule),
         "review_rule": asdict(model.review_rule),
         "shares_weight": model.shares_weight,
+        "text_weight": model.text_weight,
     }
     # The version names everything that decides a result: the heads and the rules applied to them.
     version = hashlib.sha256((digest + json.dumps(rules, sort_keys=True)).encode()).hexdigest()
@@ -204,12 +210,15 @@ def load_model(directory: Path, mode: str = "standard") -> tuple[ArchetypeModel,
             f"{str(entry.get('heads_sha256'))[:12]}...): the file is truncated or was "
             "modified; retrain or restore it"
         )
-    seg, doc, lexicon = _read_heads(heads_path)
+    seg, doc, lexicon, text_head, text_lexicon = _read_heads(heads_path)
     try:
         model = ArchetypeModel(
             segment_head=seg,
             doc_head=doc,
             lexicon=lexicon,
+            text_head=text_head,
+            text_lexicon=text_lexicon,
+            text_weight=float(entry.get("text_weight", 0.0)),  # models before it: no text head
             temperature=float(entry["temperature"]),
             mix_rule=MixRule(**entry["mix_rule"]),
             review_rule=ReviewRule(**entry["review_rule"]),
@@ -220,7 +229,9 @@ def load_model(directory: Path, mode: str = "standard") -> tuple[ArchetypeModel,
     return model, entry
 
 
-def _read_heads(path: Path) -> tuple[LinearHead, LinearHead]:
+def _read_heads(
+    path: Path,
+) -> tuple[LinearHead, LinearHead, Lexicon | None, LinearHead | None, Lexicon | None]:
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
@@ -256,4 +267,20 @@ def _read_heads(path: Path) -> tuple[LinearHead, LinearHead]:
             raise ModelError(f"{path}: the lexicon is damaged: {exc}") from None
         if lexicon.size >= heads[0].n_features or lexicon.idf.dtype.kind != "f":
             raise ModelError(f"{path}: the lexicon does not fit the heads")
-    return heads[0], heads[1], lexicon
+    text_head = text_lexicon = None
+    if "text_coef" in arrays:
+        try:
+            coef, intercept = arrays["text_coef"], arrays["text_intercept"]
+            classes = tuple(str(c) for c in arrays["text_classes"])
+            text_lexicon = Lexicon.from_arrays(arrays, "text_lexicon")
+        except (KeyError, IndexError, UnicodeDecodeError, ValueError) as exc:
+            raise ModelError(f"{path}: the text head is damaged: {exc}") from None
+        if (
+            sorted(classes) != sorted(OUTCOME_NAMES)
+            or coef.dtype.kind != "f"
+            or coef.shape != (len(classes), text_lexicon.size)
+            or intercept.shape != (len(classes),)
+        ):
+            raise ModelError(f"{path}: the text head does not fit its lexicon or labels")
+        text_head = LinearHead(coef, intercept, classes)
+    return heads[0], heads[1], lexicon, text_head, text_lexicon

@@ -202,7 +202,7 @@ class Classifier:
         headings = np.array(skip_mask(segments), dtype=bool)
         # One document's segments per product: a dense product's last bits depend on how many
         # rows share it, and a result must not depend on the rest of its batch.
-        reading = self.model.read(embeddings, n_words, headings, lexical)
+        reading = self.model.read(embeddings, n_words, headings, lexical, [s.text for s in segments])
         probs = reading.probabilities
         order = np.argsort(-probs)
         verdict = OUTCOMES[int(order[0])]

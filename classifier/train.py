@@ -65,6 +65,11 @@ class TrainOptions:
     weak_weight: float = 0.0
     calibration: str = "val"
     doc_C: float = DOC_C
+    shares_weight: float = SHARES_WEIGHT
+    text_weight: float = 0.0  # the text head's share of the pooled logits; 0: no text head
+    text_C: float = 4.0
+    mix_tuning: str = "all"  # "realistic": choose the mix rule on the realistic round's JDs only
+    in_context_segments: bool = True  # learn from sentences labelled inside training documents
 
 
 @dataclass
@@ -81,6 +86,10 @@ class EncodedDocument:
 
     def segment_probs(self, model: ArchetypeModel) -> np.ndarray:
         return model.segment_probs(self.embeddings, self.lexical)
+
+    def verdict_logits(self, model: ArchetypeModel) -> np.ndarray:
+        """The pooled logits the verdict comes from (document head, and text head if any)."""
+        return model.pooled_logits(model.doc_logits(self.features(model)), self.texts)
 
 
 def encode_documents(docs: list[LabelledDocument], encoder: Encoder) -> list[EncodedDocument]:
@@ -159,7 +168,7 @@ def tune_mix_rule(
             ed.segment_probs(model),
             ed.headings,
             ed.n_words,
-            OUTCOMES[int(np.argmax(model.doc_logits(ed.features(model))))],
+            OUTCOMES[int(np.argmax(ed.verdict_logits(model)))],
             ed.doc.mixed,
         )
         for ed in docs
@@ -260,30 +269,65 @@ def _placeholder() -> LinearHead:
     return LinearHead(np.zeros((6, 1)), np.zeros(6), tuple(OUTCOME_NAMES))  # not used by features()
 
 
+TEXT_TERMS = 50_000
+WRITER_FOLDS = 4
+
+
+def _writer(ed: EncodedDocument) -> str:
+    """The writer of a realistic-round document (its style), or "" for earlier rounds."""
+    return str(ed.doc.meta.get("style", "")) if "round" in ed.doc.meta else ""
+
+
+def fit_text_head(docs: list[EncodedDocument], C: float) -> tuple[LinearHead, Lexicon]:
+    """The text head and its lexicon, fitted on whole documents (segments joined one per line)."""
+    joined = ["\n".join(ed.texts) for ed in docs]
+    lexicon = Lexicon.fit(joined, max_terms=TEXT_TERMS, weight=1.0)
+    lr = LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
+    lr.fit(lexicon.transform(joined).to_scipy(), [ed.doc.label for ed in docs])
+    return LinearHead.from_sklearn(lr), lexicon
+
+
+def fit_verdict_heads(
+    probe: ArchetypeModel, docs: list[EncodedDocument], opts: TrainOptions, x: np.ndarray | None = None
+) -> ArchetypeModel:
+    """``probe`` (segment head, lexicon) with its document head, and text head when
+    ``opts.text_weight`` > 0, fitted on ``docs`` (``x``: their features, if already computed)."""
+    if x is None:
+        x = np.stack([ed.features(probe) for ed in docs])
+    doc_lr = LogisticRegression(C=opts.doc_C, max_iter=5000, class_weight="balanced")
+    doc_lr.fit(x, [ed.doc.label for ed in docs])
+    text_head = text_lexicon = None
+    if opts.text_weight > 0:
+        text_head, text_lexicon = fit_text_head(docs, opts.text_C)
+    return replace(
+        probe,
+        doc_head=LinearHead.from_sklearn(doc_lr),
+        text_head=text_head,
+        text_lexicon=text_lexicon,
+        text_weight=opts.text_weight if text_head is not None else 0.0,
+    )
+
+
 def _writer_logits(
-    model: ArchetypeModel, docs: list[EncodedDocument], fit_on: list[EncodedDocument], doc_C: float
+    model: ArchetypeModel, docs: list[EncodedDocument], fit_on: list[EncodedDocument], opts: TrainOptions
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Logits of each writer's documents in ``docs`` from a document head fitted on ``fit_on``
-    without that writer's documents; documents with no writer are read by ``model``."""
-    x_fit = np.stack([ed.features(model) for ed in fit_on])
-    y_fit = np.array([ed.doc.label for ed in fit_on])
-    style_fit = np.array([ed.doc.meta.get("style", "") for ed in fit_on])
+    """Verdict logits of ``docs`` as a new writer's documents read: the realistic round's writers
+    fall into ``WRITER_FOLDS`` groups, and each group's documents are read by heads fitted on
+    ``fit_on`` without that group; earlier rounds' documents are read by ``model``."""
+    writers = sorted({_writer(ed) for ed in docs} - {""})
+    fold_of = {w: i % WRITER_FOLDS for i, w in enumerate(writers)}
+    features = {id(ed): ed.features(model) for ed in [*fit_on, *docs]}
     logits, labels = [], []
-    for writer in sorted({ed.doc.meta.get("style", "") for ed in docs}):
-        mine = [ed for ed in docs if ed.doc.meta.get("style", "") == writer]
-        x = np.stack([ed.features(model) for ed in mine])
-        if writer:
-            keep = style_fit != writer
-            lr = LogisticRegression(C=doc_C, max_iter=5000, class_weight="balanced").fit(
-                x_fit[keep], y_fit[keep]
-            )
-            z = LinearHead.from_sklearn(lr).decision_function(x)
-            order = [list(lr.classes_).index(n) for n in OUTCOME_NAMES]
-            logits.append(z[:, order])
-        else:
-            logits.append(model.doc_logits(x))
+    for fold in range(min(WRITER_FOLDS, len(writers))):
+        mine = [ed for ed in docs if _writer(ed) and fold_of[_writer(ed)] == fold]
+        keep = [ed for ed in fit_on if not (_writer(ed) and fold_of.get(_writer(ed)) == fold)]
+        heads = fit_verdict_heads(model, keep, opts, np.stack([features[id(ed)] for ed in keep]))
+        logits += [ed.verdict_logits(heads)[0] for ed in mine]
         labels += [OUTCOME_NAMES.index(ed.doc.label) for ed in mine]
-    return np.vstack(logits), np.array(labels)
+    rest = [ed for ed in docs if not _writer(ed)]
+    logits += [ed.verdict_logits(model)[0] for ed in rest]
+    labels += [OUTCOME_NAMES.index(ed.doc.label) for ed in rest]
+    return np.array(logits), np.array(labels)
 
 
 def train(
@@ -306,6 +350,8 @@ def train(
     if cache_path:
         cached.load(cache_path)
     segments = load_segments(data_dir)
+    if not opts.in_context_segments:
+        segments = [seg for seg in segments if not seg.doc]
     parts = split_documents(load_documents(data_dir), load_split(data_dir))
     log(
         f"data: {len(segments)} segments; documents train {len(parts['train'])}, "
@@ -353,27 +399,29 @@ def train(
             segment_lr = LogisticRegression(C=SEGMENT_C, max_iter=3000, class_weight="balanced")
             segment_lr.fit(both, np.concatenate([seg_y, weak_labels]), sample_weight=weights)
             segment_head = LinearHead.from_sklearn(segment_lr)
-    probe = ArchetypeModel(segment_head, _placeholder(), lexicon=lexicon, shares_weight=SHARES_WEIGHT)
-    train_docs = encoded["train"]
-    x = np.stack([ed.features(probe) for ed in train_docs])
-    doc_lr = LogisticRegression(C=opts.doc_C, max_iter=5000, class_weight="balanced")
-    doc_lr.fit(x, [ed.doc.label for ed in train_docs])
-    model = ArchetypeModel(
+    probe = ArchetypeModel(
         segment_head,
-        LinearHead.from_sklearn(doc_lr),
+        _placeholder(),
         review_rule=ReviewRule(),
         lexicon=lexicon,
-        shares_weight=SHARES_WEIGHT,
+        shares_weight=opts.shares_weight,
     )
+    train_docs = encoded["train"]
+    model = fit_verdict_heads(probe, train_docs, opts)
 
     val = encoded["val"]
     if opts.calibration == "writers":
-        cal_logits, cal_labels = _writer_logits(model, train_docs + val, train_docs, opts.doc_C)
+        cal_logits, cal_labels = _writer_logits(model, train_docs + val, train_docs, opts)
     else:
-        cal_logits = np.vstack([model.doc_logits(ed.features(model)) for ed in val])
+        cal_logits = np.vstack([ed.verdict_logits(model) for ed in val])
         cal_labels = np.array([OUTCOME_NAMES.index(ed.doc.label) for ed in val])
     model.temperature = fit_temperature(cal_logits, cal_labels)
-    rule, mix_report = tune_mix_rule(model, encoded["train"] + val)
+    # Documents whose sentences trained the segment head would read too sure of themselves.
+    seen = {seg.doc for seg in segments if seg.doc}
+    tuning = [ed for ed in encoded["train"] + val if ed.doc.id not in seen]
+    if opts.mix_tuning == "realistic":
+        tuning = [ed for ed in tuning if _writer(ed)] or tuning
+    rule, mix_report = tune_mix_rule(model, tuning)
     log(f"temperature {model.temperature:.2f}; {rule}; {mix_report}")
     report = {
         "data_hash": data_hash(data_dir),
@@ -389,7 +437,9 @@ def train(
             "doc_C": opts.doc_C,
             "weak_weight": opts.weak_weight,
             "calibration": opts.calibration,
-            "shares_weight": SHARES_WEIGHT,
+            "shares_weight": opts.shares_weight,
+            "text_weight": opts.text_weight,
+            "text_C": opts.text_C if opts.text_weight > 0 else None,
             "lexicon_terms": lexicon.size if lexicon else 0,
             "lexicon_weight": LEXICON_WEIGHT if lexicon else 0.0,
         },
