@@ -52,7 +52,10 @@ def test_mixed_archetypes_is_an_error_located_on_the_lines_to_cut(clf):
     assert [(loc.start, loc.end) for loc in f.locations] == [(s.start, s.end) for s in report.suggestions]
     for loc in f.locations:
         line = MIXED_JD.splitlines()[loc.line - 1]
-        assert MIXED_JD[loc.start : loc.end] in line and line.index(MIXED_JD[loc.start : loc.end]) + 1 == loc.column
+        assert (
+            MIXED_JD[loc.start : loc.end] in line
+            and line.index(MIXED_JD[loc.start : loc.end]) + 1 == loc.column
+        )
     declared = lint(clf, MIXED_JD, allow_mix=("ml_engineer", "research_scientist"))
     assert "mixed-archetypes" not in rules(declared) and "adjacent-skill" not in rules(declared)
 
@@ -119,7 +122,9 @@ def test_pay_below_market_names_the_range_read_and_the_band_compared(clf):
     assert band["archetype"] == "ml_engineer" and band["seniority"] == "senior" and band["measures"] == "base"
     assert "$120,000-$140,000 USD per year" in f.message and "base salary" in f.message
     assert band["source"] in f.message
-    assert not lint(clf, with_pay("Salary: $120,000 - $140,000 base."), config=LintConfig(fail_on="warning")).passed
+    assert not lint(
+        clf, with_pay("Salary: $120,000 - $140,000 base."), config=LintConfig(fail_on="warning")
+    ).passed
 
 
 def test_pay_above_market_is_info(clf):
@@ -140,7 +145,10 @@ def test_pay_in_market_no_pay_and_hourly(clf):
 def test_pay_in_a_currency_with_no_band_gives_no_finding(clf):
     report = lint(clf, with_pay("Salary: £45,000 - £55,000."))
     assert not [r for r in rules(report) if r.startswith("pay-")]
-    assert report.pay["stated"][0]["currency"] == "GBP" and "exchange rates are never guessed" in report.pay["note"]
+    assert (
+        report.pay["stated"][0]["currency"] == "GBP"
+        and "exchange rates are never guessed" in report.pay["note"]
+    )
 
 
 def test_two_ranges_compare_the_most_generous_and_another_roles_range_is_ignored(clf):
@@ -149,7 +157,10 @@ def test_two_ranges_compare_the_most_generous_and_another_roles_range_is_ignored
     assert len(report.pay["stated"]) == 2
     report = lint(clf, with_pay("We are also hiring a Senior Product Designer at $90k-$110k."))
     assert not [r for r in rules(report) if r.startswith("pay-")]
-    assert report.pay["ignored"][0]["high"] == 110_000 and report.pay["note"] == "the pay stated is for another role"
+    assert (
+        report.pay["ignored"][0]["high"] == 110_000
+        and report.pay["note"] == "the pay stated is for another role"
+    )
 
 
 def test_a_teams_own_bands_replace_the_shipped_table(clf, tmp_path, monkeypatch):
@@ -170,7 +181,9 @@ def test_rules_re_levelled_or_off_and_fail_on(clf):
     config = LintConfig(rules={"title-mismatch": "warning"})
     report = lint(clf, APPLIED_JD, title="Research Scientist", config=config)
     assert only(report, "title-mismatch").severity == "warning" and report.passed
-    report = lint(clf, APPLIED_JD, title="Research Scientist", config=LintConfig(rules={"title-mismatch": "off"}))
+    report = lint(
+        clf, APPLIED_JD, title="Research Scientist", config=LintConfig(rules={"title-mismatch": "off"})
+    )
     assert report.findings == [] and report.disabled == ["title-mismatch"]
     strict = LintConfig(fail_on="info")
     assert not lint(clf, APPLIED_JD, title="Member of Technical Staff", config=strict).passed
