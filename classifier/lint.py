@@ -555,10 +555,14 @@ def format_lint(report: LintReport, source: str = "") -> str:
     c = report.counts
     lines += [
         "",
-        f"result: {'PASS' if report.passed else 'FAIL'} ({c['error']} errors, {c['warning']} warnings, "
-        f"{c['info']} info; fails on {report.fail_on} and above)",
+        f"result: {'PASS' if report.passed else 'FAIL'} ({_count(c['error'], 'error')}, "
+        f"{_count(c['warning'], 'warning')}, {c['info']} info; fails on {report.fail_on} and above)",
     ]
     return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
