@@ -219,7 +219,7 @@ def lint(
         highlights.append(Highlight(seg.text, seg.start, seg.end, seg.label, seg.score, message))
 
     role_weight = sum(s.role_weight for s in result.segments if not s.heading)
-    no_content = role_weight < 0.2 or not highlights
+    no_content = role_weight < 0.2  # as the pipeline counts "almost no role-bearing content"
     out_of_scope = verdict == Label.OUT_OF_SCOPE and not no_content
     even = result.mixed and result.mix_ratio >= clf.model.review_rule.even_blend
     mixed = result.mixed and not no_content
@@ -470,12 +470,17 @@ def _pay_findings(text, verdict, title, no_content, config, bands, add) -> dict[
     band, exact = paymod.choose_band(all_bands, verdict, pick.currency, seniority, pick.basis, region)
     out["compared"] = top.to_dict()
     if band is None:
-        if seniority in ("intern", "junior"):
-            why = f"no market band for {_name(verdict)} at {seniority} level"
+        in_currency = [b for b in all_bands if b.archetype == verdict and b.currency == pick.currency]
+        if not in_currency:
+            why = f"no {pick.currency} market band for {_name(verdict)} (exchange rates are never guessed)"
         elif region == paymod.OUTSIDE_US:
             why = f"no market band for {_name(verdict)} outside the US"
         else:
-            why = f"no {pick.currency} market band for {_name(verdict)} (exchange rates are never guessed)"
+            levels = ", ".join(sorted({b.seniority for b in in_currency}))
+            why = (
+                f"no market band for {_name(verdict)} at {seniority or 'an unstated'} level "
+                f"(the table has: {levels})"
+            )
         out["note"] = why + ": no comparison"
         return out
     out["band"] = band.to_dict()

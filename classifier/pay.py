@@ -279,6 +279,13 @@ def parse_pay(text: str) -> list[PayRange]:
 def _dedupe(ranges: list[PayRange]) -> list[PayRange]:
     out: list[PayRange] = []
     for r in ranges:
+        # "GBP 80000 - 100000 ... GBP 80000.00 100000.00": a lone figure just after a range that holds it
+        # is that range restated, not a second offer.
+        if r.high == r.low and not r.up_to and any(
+            o.currency == r.currency and o.high and o.low <= r.low <= o.high and 0 <= r.start - o.end < 80
+            for o in out
+        ):
+            continue
         key = (r.currency, r.low, r.high, r.period)
         same = [o for o in out if (o.currency, o.low, o.high, o.period) == key]
         if same:
@@ -472,7 +479,9 @@ _REGIONS = [
     ("Seattle", re.compile(r"\bseattle\b|\bbellevue\b", re.I)),
     (
         "Remote (US)",
-        re.compile(r"\bremote\b[^\n]{0,30}\b(?:US|USA|U\.S\.|United States)\b|\b(?:US|USA)[- ]remote\b"),
+        re.compile(
+            r"(?i:\bremote\b)[^\n]{0,30}\b(?:US|USA|U\.S\.|United States)\b|\b(?:US|USA)[- ](?i:remote)\b"
+        ),
     ),
 ]
 _US = re.compile(

@@ -232,3 +232,17 @@ def test_missing_model_exits_3_as_a_real_process(tmp_path):
     )
     assert proc.returncode == 3
     assert "no model at" in proc.stderr and "archetype train" in proc.stderr
+
+
+def test_pre_commit_hooks_run_the_lint_command_on_the_files_given():
+    from pathlib import Path
+
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text())
+    assert {h["id"] for h in hooks} == {"archetype-lint", "archetype-lint-system"}
+    for hook in hooks:
+        assert hook["entry"] == "archetype lint" and hook["require_serial"] is True
+        assert hook.get("pass_filenames", True)  # pre-commit appends the staged JD files
+        args = cli.build_parser().parse_args(hook["entry"].split()[1:] + ["a.txt", "b.md"])
+        assert args.func is cli.cmd_lint and args.files == ["a.txt", "b.md"]

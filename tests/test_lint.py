@@ -151,6 +151,12 @@ def test_pay_in_a_currency_with_no_band_gives_no_finding(clf):
     )
 
 
+def test_no_band_for_the_stated_level_says_so(clf):
+    report = lint(clf, "Machine Learning Intern\n\n" + ML_BODY + "\nPay: $45-$55/hour.\n")
+    assert not [r for r in rules(report) if r.startswith("pay-")]
+    assert "at intern level" in report.pay["note"] and "exchange" not in report.pay["note"]
+
+
 def test_two_ranges_compare_the_most_generous_and_another_roles_range_is_ignored(clf):
     report = lint(clf, with_pay("Contract at $60-$80/hour, or full-time at $215k-$250k base."))
     assert not [r for r in rules(report) if r.startswith("pay-")]

@@ -87,6 +87,8 @@ def test_a_header_repeated_in_the_body_is_one_range_and_two_ranges_stay_two():
     )
     (r,) = parse_pay(text)
     assert r.basis == "base" and r.equity  # the repeat adds what the header left out
+    restated = parse_pay("Salary range: 60000 - 75000 GBP yearly; GBP 60000.00 75000.00 YEAR")
+    assert [(x.low, x.high) for x in restated] == [(60_000, 75_000)]
     two = parse_pay("Contract at $80-$120/hour, or full-time at $170k-$210k.")
     assert [(x.period, x.high) for x in two] == [("hour", 120), ("year", 210_000)]
 
