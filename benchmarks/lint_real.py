@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> None:
     failed = 0
     stated = 0
     agree = Counter()
+    mixed_agree = Counter()
+    oos_agree = Counter()
+    missed_mix: Counter[str] = Counter()
     for row in rows:
         report = lint(clf, row["text"])  # the title comes from the posting's first line, as a file would
         rules = {f.rule for f in report.findings}
@@ -38,6 +41,11 @@ def main(argv: list[str] | None = None) -> None:
         failed += not report.passed
         mism = "title-mismatch" in rules
         agree[(bool(row["title_mismatch"]), mism)] += 1
+        mixed_agree[(row["mixed_with"] is not None, "mixed-archetypes" in rules)] += 1
+        oos_agree[(row["label"] == "out_of_scope", "out-of-scope" in rules)] += 1
+        if row["mixed_with"] and "mixed-archetypes" not in rules:
+            adjacent = {f.data.get("archetype") for f in report.findings if f.rule == "adjacent-skill"}
+            missed_mix["named by adjacent-skill" if row["mixed_with"] in adjacent else "not named"] += 1
         if report.pay["stated"]:
             stated += 1
             if args.pay:
@@ -59,6 +67,15 @@ def main(argv: list[str] | None = None) -> None:
     print(
         "\ntitle-mismatch vs the labelled title_mismatch (label, fired): "
         + ", ".join(f"{k}: {v}" for k, v in sorted(agree.items()))
+    )
+    print(
+        "mixed-archetypes vs a labelled second archetype: "
+        + ", ".join(f"{k}: {v}" for k, v in sorted(mixed_agree.items()))
+    )
+    print(f"labelled mixes not flagged as mixed, their second archetype: {dict(missed_mix)}")
+    print(
+        "out-of-scope vs the out_of_scope label: "
+        + ", ".join(f"{k}: {v}" for k, v in sorted(oos_agree.items()))
     )
     print("\nper label:")
     for label, c in sorted(by_label.items()):
