@@ -17,6 +17,7 @@ import re
 from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from . import pay as paymod
 from .lintconfig import SEVERITIES, LintConfig, inline_directives
@@ -587,7 +588,7 @@ def to_sarif(reports: list[tuple[str, LintReport]], version: str = "0.1.0") -> d
     ]
     results = []
     for path, report in reports:
-        uri = path.replace("\\", "/")
+        uri = quote(path.replace("\\", "/"))  # a URI reference: spaces and the like escaped
         for f in report.findings:
             locs = f.locations or [Location(0, 0, 1, 1, 1, 1)]
             results.append(
