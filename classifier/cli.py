@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,6 +16,7 @@ from .errors import ArchetypeError, InputError, ModelError
 from .inputs import decode_bytes
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT, EXIT_MODEL = 0, 1, 2, 3
+_DIRECTIVE_IN_MARKUP = re.compile(r"archetype:[ \t]*disable[ \t]*=[ \t]*[A-Za-z0-9_, \t-]+")
 
 
 def _err(message: str) -> None:
@@ -188,7 +190,13 @@ def _read_document(path: str) -> str:
         p = Path(path)
         if not p.is_file():
             raise InputError(f"{path}: no such file")
-        return extract_text(p.read_bytes(), p.name, None)
+        data = p.read_bytes()
+        text = extract_text(data, p.name, None)
+        if suffix in ("html", "htm"):
+            # An HTML comment does not survive text extraction; carry its 'archetype: disable=' over.
+            raw = data.decode("utf-8", "replace")
+            text += "".join(f"\n{m.group(0)}" for m in _DIRECTIVE_IN_MARKUP.finditer(raw))
+        return text
     return _read_input(path)
 
 

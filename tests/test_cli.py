@@ -246,3 +246,20 @@ def test_pre_commit_hooks_run_the_lint_command_on_the_files_given():
         assert hook.get("pass_filenames", True)  # pre-commit appends the staged JD files
         args = cli.build_parser().parse_args(hook["entry"].split()[1:] + ["a.txt", "b.md"])
         assert args.func is cli.cmd_lint and args.files == ["a.txt", "b.md"]
+
+
+def test_lint_reads_pdf_docx_and_html_files_and_html_comments_still_disable(tmp_path, capsys):
+    from .files import make_docx, make_pdf
+
+    pdf, docx, html = tmp_path / "jd.pdf", tmp_path / "jd.docx", tmp_path / "jd.html"
+    pdf.write_bytes(make_pdf(MIXED_JD.splitlines()))
+    docx.write_bytes(make_docx(MIXED_JD.splitlines()))
+    for f in (pdf, docx):
+        code, out, _ = run(capsys, "lint", str(f))
+        assert code == 1 and "mixed-archetypes" in out
+    body = "".join(f"<p>{line}</p>" for line in ("Research Scientist", *INFRA_JD.splitlines()))
+    html.write_text(f"<html><body>{body}</body></html>")
+    assert run(capsys, "lint", str(html))[0] == 1
+    html.write_text(f"<html><body><!-- archetype: disable=title-mismatch -->{body}</body></html>")
+    code, out, _ = run(capsys, "lint", str(html))
+    assert code == 0 and "title-mismatch" not in out

@@ -91,6 +91,9 @@ def test_lint_api_and_cli_json_are_the_same_document(http, tmp_path, capsys, _cl
     from_cli = json.loads(capsys.readouterr().out)
     from_api = http.post("/v1/lint", json={"text": MIXED_JD, "title": "Research Scientist"}).json()
     assert from_cli == from_api
+    from service.schemas import LintOut
+
+    assert LintOut.model_validate(from_api).model_dump(mode="json") == from_api  # the documented schema
 
 
 def test_lint_request_re_levels_rules_and_sets_the_threshold(http):
