@@ -53,7 +53,7 @@ def _amount(p: str) -> str:
     return (
         rf"(?:(?P<{p}sym>{_SYM})\s?|(?P<{p}pre>{_CODE})\s?)?(?P<{p}num>{_NUM})"
         rf"(?P<{p}plus>\+)?(?:\s?(?P<{p}suf>{_SUFFIX})(?![A-Za-z]))?"
-        rf"(?:\s?(?P<{p}post>{_CODE})\b)?"
+        rf"(?:\s?(?P<{p}post>{_CODE})\b|\s?(?P<{p}psym>€|£))?"
     )
 
 
@@ -190,7 +190,7 @@ def parse_pay(text: str) -> list[PayRange]:
     for m in _MONEY.finditer(text):
         g = m.groupdict()
         has_b = g["bnum"] is not None
-        codes = [g[k] for k in ("asym", "apre", "apost", "bsym", "bpre", "bpost") if g[k]]
+        codes = [g[k] for k in ("asym", "apre", "apost", "apsym", "bsym", "bpre", "bpost", "bpsym") if g[k]]
         if not codes:
             continue
         cur = None

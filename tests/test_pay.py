@@ -37,6 +37,9 @@ def one(text):
         ("Gehalt: €95.000 – €120.000 brutto", "EUR", 95_000, 120_000, "year"),
         ("CHF 150,000 to 170,000 a year", "CHF", 150_000, 170_000, "year"),
         ("The role pays $95 an hour.", "USD", 95, 95, "hour"),
+        ("Vergütung: 70.000 € – 85.000 € brutto im Jahr", "EUR", 70_000, 85_000, "year"),
+        ("Day rate: £450 per day, outside IR35", "GBP", 450, 450, "day"),
+        ("$120K to $150K/yr", "USD", 120_000, 150_000, "year"),
     ],
 )
 def test_reads_ranges_as_postings_write_them(text, currency, low, high, period):
