@@ -97,6 +97,7 @@ def test_findings_are_listed_by_severity_beside_the_highlights_with_the_pay_read
     assert "Read: $150,000-$185,000 USD per year" in pay.inner_text()
     assert "Band compared:" in pay.inner_text() and "seeds/" in pay.inner_text()
     assert "1 error," in page.locator("#counts").inner_text()
+    assert "Pay read: $150,000-$185,000 USD per year" in page.locator("#pay").inner_text()
     # clicking a located finding selects its sentence in the text
     page.locator("#findings li[data-rule=mixed-archetypes]").click()
     assert page.locator("#doc mark.selected").get_attribute("data-archetype") == "research_scientist"
@@ -107,6 +108,14 @@ def test_title_mismatch_fails_on_the_page(page):
     assert "fail" in page.locator("#banner").get_attribute("class")
     assert "FAIL" in page.locator("#banner").inner_text()
     assert page.locator("#findings li[data-rule=title-mismatch][data-severity=error]").count() == 1
+    assert page.locator("#pay.hidden").count() == 1  # no pay stated, nothing to show
+
+
+def test_pay_with_no_band_says_why(page):
+    lint(page, "", ML_JD + "\nSalary: £70,000 - £85,000 a year.\n")
+    assert "pass" in page.locator("#banner").get_attribute("class")
+    text = page.locator("#pay").inner_text()
+    assert "£70,000-£85,000 GBP per year" in text and "exchange rates are never guessed" in text
 
 
 def test_a_chosen_jd_file_is_linted_and_its_text_shown(page):
