@@ -462,7 +462,14 @@ def _pay_findings(text, verdict, title, no_content, config, bands, add) -> dict[
     region = paymod.region_of(text)
     out["seniority"], out["region"] = seniority, region
     if len(currencies) > 1:
-        own = [r for r in own if r.currency == own[0].currency]
+        # "£80k-£100k in London or $150k-$180k in New York": compare in a currency the table has.
+        banded = [
+            r.currency
+            for r in own
+            if any(b.archetype == verdict and b.currency == r.currency for b in all_bands)
+        ]
+        keep = banded[0] if banded else own[0].currency
+        own = [r for r in own if r.currency == keep]
     pick = own[0]
     # Two ranges (two locations, salary and contract rate): the most generous top decides
     # below-market, the lowest bottom above-market, so neither fires on the weaker reading.

@@ -151,6 +151,13 @@ def test_pay_in_a_currency_with_no_band_gives_no_finding(clf):
     )
 
 
+def test_ranges_in_two_currencies_compare_in_the_one_with_a_band(clf):
+    report = lint(clf, with_pay("Salary: £50k-£60k in London, or $120k-$140k base in New York."))
+    f = only(report, "pay-below-market")
+    assert f.data["read"]["currency"] == "USD" and f.data["band"]["region"] == "New York"
+    assert len(report.pay["stated"]) == 2
+
+
 def test_no_band_for_the_stated_level_says_so(clf):
     report = lint(clf, "Machine Learning Intern\n\n" + ML_BODY + "\nPay: $45-$55/hour.\n")
     assert not [r for r in rules(report) if r.startswith("pay-")]
