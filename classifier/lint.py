@@ -475,7 +475,7 @@ def _pay_findings(text, verdict, title, no_content, config, bands, add) -> dict[
     # below-market, the lowest bottom above-market, so neither fires on the weaker reading.
     top = max(own, key=lambda r: r.annual_high if r.annual_high is not None else float("inf"))
     bottom = min(own, key=lambda r: r.annual_low if not r.up_to else float("inf"))
-    band, exact = paymod.choose_band(all_bands, verdict, pick.currency, seniority, pick.basis, region)
+    band, exact = paymod.choose_band(all_bands, verdict, pick.currency, seniority, top.basis, region)
     out["compared"] = top.to_dict()
     if band is None:
         in_currency = [b for b in all_bands if b.archetype == verdict and b.currency == pick.currency]
@@ -494,6 +494,7 @@ def _pay_findings(text, verdict, title, no_content, config, bands, add) -> dict[
     out["band"] = band.to_dict()
     level = f"{seniority} " if exact and seniority else ""
     who = f"{level}{_name(verdict)}"
+    who = ("an " if who[0].lower() in "aeiou" or who.startswith("ML") else "a ") + who
     if top.annual_high is not None and top.annual_high < band.annual_low:
         annual = (
             ""
@@ -507,7 +508,7 @@ def _pay_findings(text, verdict, title, no_content, config, bands, add) -> dict[
             )
         add(
             "pay-below-market",
-            f"The stated pay, {top.describe()}{annual}, tops out below the market band for a {who}: "
+            f"The stated pay, {top.describe()}{annual}, tops out below the market band for {who}: "
             f"{band.describe()}. A posting priced under the band draws less experienced applicants than the "
             f"body asks for.{basis_note}",
             [(top.start, top.end)],
@@ -517,7 +518,7 @@ def _pay_findings(text, verdict, title, no_content, config, bands, add) -> dict[
     elif band.annual_high is not None and exact and not bottom.up_to and bottom.annual_low > band.annual_high:
         add(
             "pay-above-market",
-            f"The stated pay, {bottom.describe()}, starts above the market band for a {who}: "
+            f"The stated pay, {bottom.describe()}, starts above the market band for {who}: "
             f"{band.describe()}.",
             [(bottom.start, bottom.end)],
             {"read": bottom.to_dict(), "band": band.to_dict(), "exact_seniority": exact},
