@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,6 +16,7 @@ from .errors import ArchetypeError, InputError, ModelError
 from .inputs import decode_bytes
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT, EXIT_MODEL = 0, 1, 2, 3
+_DIRECTIVE_IN_MARKUP = re.compile(r"archetype:[ \t]*disable[ \t]*=[ \t]*[A-Za-z0-9_, \t-]+")
 
 
 def _err(message: str) -> None:
@@ -179,17 +181,65 @@ def cmd_classify(args) -> int:
     return EXIT_OK
 
 
-def cmd_lint(args) -> int:
-    from .lint import format_lint, lint
+def _read_document(path: str) -> str:
+    """A JD file as text: PDF, DOCX and HTML through the same readers as uploads, else decoded text."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if path != "-" and suffix in ("pdf", "docx", "html", "htm"):
+        from .readers import extract_text
 
-    clf = _load(args)
-    text = _read_input(args.file)
-    report = lint(clf, text, title=args.title, allow_mix=_allow(args.allow_mix))
-    if args.format == "json":
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        p = Path(path)
+        if not p.is_file():
+            raise InputError(f"{path}: no such file")
+        data = p.read_bytes()
+        text = extract_text(data, p.name, None)
+        if suffix in ("html", "htm"):
+            # An HTML comment does not survive text extraction; carry its 'archetype: disable=' over.
+            raw = data.decode("utf-8", "replace")
+            text += "".join(f"\n{m.group(0)}" for m in _DIRECTIVE_IN_MARKUP.finditer(raw))
+        return text
+    return _read_input(path)
+
+
+def cmd_lint(args) -> int:
+    from .lint import format_lint, lint, to_sarif
+    from .lintconfig import check_fail_on, find_config, load_config
+    from .pay import BANDS_ENV
+
+    clf = None
+    reports = []
+    bad = 0
+    for path in args.files:
+        try:
+            config = load_config(args.config) if args.config else find_config(path if path != "-" else ".")
+            if args.fail_on:
+                config.fail_on = check_fail_on(args.fail_on, "--fail-on")
+            if args.pay_bands or os.environ.get(BANDS_ENV):
+                config.pay_bands = args.pay_bands or os.environ[BANDS_ENV]
+            text = _read_document(path)
+            if clf is None:
+                clf = _load(args)
+            report = lint(clf, text, title=args.title, allow_mix=_allow(args.allow_mix), config=config)
+        except InputError as exc:
+            if len(args.files) == 1:
+                raise
+            _err(str(exc) if str(exc).startswith(path) else f"{path}: {exc}")
+            bad += 1
+            continue
+        reports.append((path, report))
+    if args.format == "sarif":
+        print(json.dumps(to_sarif(reports), indent=2, ensure_ascii=False))
+    elif args.format == "json":
+        if len(args.files) == 1 and reports:
+            print(json.dumps(reports[0][1].to_dict(), indent=2, ensure_ascii=False))
+        else:
+            docs = [{"file": path, **report.to_dict()} for path, report in reports]
+            print(json.dumps(docs, indent=2, ensure_ascii=False))
     else:
-        print(format_lint(report))
-    return EXIT_OK if report.passed else EXIT_FAIL
+        many = len(args.files) > 1
+        print("\n\n".join(format_lint(r, p if many or p != "-" else "") for p, r in reports))
+    if bad:
+        return EXIT_BAD_INPUT
+    return EXIT_OK if all(r.passed for _, r in reports) else EXIT_FAIL
 
 
 def cmd_train(args) -> int:
@@ -348,11 +398,27 @@ def build_parser() -> argparse.ArgumentParser:
     model_opt(p)
     p.set_defaults(func=cmd_classify)
 
-    p = sub.add_parser("lint", help="check that a JD reads as one archetype (exit 1 if not)")
-    p.add_argument("file", help="the JD as a text file, or - for standard input")
-    p.add_argument("--title", help="the job title")
+    p = sub.add_parser(
+        "lint",
+        help="lint JDs before posting: findings by rule and severity (exit 1 at --fail-on or above)",
+        description="Lint job descriptions. Exit status: 0 clean, 1 findings at or above --fail-on, "
+        "2 bad input. Configuration: archetype.toml or [tool.archetype] in pyproject.toml, found from "
+        "each file's folder upwards; a line 'archetype: disable=RULE' in a file silences RULE there.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="JD files (txt, md, html, pdf, docx), or -")
+    p.add_argument("--title", help="the job title (default: the file's first line when it is a title)")
     p.add_argument("--allow-mix", help="comma-separated archetypes this JD means to blend")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    p.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info"],
+        help="lowest severity that fails (default: the config's fail_on, else error)",
+    )
+    p.add_argument(
+        "--pay-bands", metavar="FILE", help="a CSV of market pay bands (default: $ARCHETYPE_PAY_BANDS, "
+        "the config's pay_bands, else the shipped table)"
+    )
+    p.add_argument("--config", metavar="FILE", help="an archetype.toml or pyproject.toml to use instead")
     model_opt(p)
     p.set_defaults(func=cmd_lint)
 

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from classifier import Classifier
 from classifier.errors import ArchetypeError, InputError, TextTooLargeError, UnsupportedFormatError
+from classifier.pay import load_bands
 
 from .routes import api, pages
 from .settings import Settings
@@ -30,7 +31,7 @@ from .settings import Settings
 log = logging.getLogger("archetype.service")
 STATIC = Path(__file__).resolve().parent / "static"
 JSON_ENDPOINTS = {"/v1/classify", "/v1/classify/batch", "/v1/lint"}
-UPLOAD_ENDPOINTS = {"/v1/classify/file"}
+UPLOAD_ENDPOINTS = {"/v1/classify/file", "/v1/lint/file"}
 
 
 def error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
@@ -62,6 +63,8 @@ def create_app(settings: Settings | None = None, *, classifier: Classifier | Non
                 time.perf_counter() - started,
             )
         clf.max_chars = settings.max_chars
+        # A team's own pay bands (ARCHETYPE_PAY_BANDS), read once; a bad table stops start-up.
+        app.state.pay_bands = load_bands(settings.pay_bands) if settings.pay_bands else None
         app.state.classifier = clf
         app.state.limiter = anyio.CapacityLimiter(max(1, settings.workers))
         yield
@@ -76,6 +79,7 @@ def create_app(settings: Settings | None = None, *, classifier: Classifier | Non
     )
     app.state.settings = settings
     app.state.classifier = None
+    app.state.pay_bands = None
 
     @app.middleware("http")
     async def gate(request: Request, call_next):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,11 +25,21 @@ class BatchRequest(BaseModel):
     documents: list[ClassifyRequest]
 
 
+SeverityName = Literal["error", "warning", "info"]
+LevelName = Literal["error", "warning", "info", "off"]
+
+
 class LintRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str
-    title: str | None = Field(None, max_length=500)
+    title: str | None = Field(
+        None, max_length=500, description="default: the text's first line when it is a title"
+    )
     allow_mix: list[ArchetypeName] = Field(default_factory=list, description="an intended blend")
+    fail_on: SeverityName = Field("error", description="lowest severity that makes `passed` false")
+    rules: dict[str, LevelName] = Field(
+        default_factory=dict, description="re-level rules or turn them off: {rule id: error|warning|info|off}"
+    )
 
 
 class EvidenceOut(BaseModel):
@@ -90,7 +100,7 @@ class BatchOut(BaseModel):
     results: list[BatchItemOut]
 
 
-class FindingOut(BaseModel):
+class HighlightOut(BaseModel):
     sentence: str
     start: int
     end: int
@@ -99,8 +109,26 @@ class FindingOut(BaseModel):
     message: str
 
 
+class LocationOut(BaseModel):
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+class FindingOut(BaseModel):
+    rule: str = Field(..., description="a stable rule id, e.g. mixed-archetypes, pay-below-market")
+    severity: SeverityName
+    message: str
+    locations: list[LocationOut] = Field(..., description="empty: the finding applies to the whole document")
+    data: dict[str, Any]
+
+
 class TitleCheckOut(BaseModel):
     title: str
+    source: str
     title_suggests: list[str]
     body_says: str
     mismatch: bool
@@ -115,21 +143,34 @@ class MixOut(BaseModel):
 
 
 class LintOut(BaseModel):
+    """The lint document; ``archetype lint --format json`` prints the same one."""
+
     verdict: str
     confidence: float
     passed: bool
+    fail_on: SeverityName
     summary: str
+    counts: dict[str, int]
+    findings: list[FindingOut] = Field(..., description="most severe first")
     out_of_scope: bool
     mixed: bool
     mix: MixOut | None
+    mixed_with: str | None
     shares: dict[str, float]
-    findings: list[FindingOut]
-    suggestions: list[FindingOut]
+    highlights: list[HighlightOut] = Field(..., description="each role-bearing sentence and its archetype")
+    suggestions: list[HighlightOut] = Field(..., description="sentences to cut or move to unmix the JD")
     title_mismatch: TitleCheckOut | None
+    pay: dict[str, Any] = Field(..., description="the pay ranges read, the one compared and the band")
     needs_review: bool
     review_reasons: list[str]
-    segments: list[SegmentOut]
+    disabled: list[str]
+    config: str | None
     model_version: str
+    segments: list[SegmentOut]
+
+
+class LintFileOut(LintOut):
+    text: str = Field(..., description="the text read from the file; offsets point into it")
 
 
 class ArchetypeOut(BaseModel):

@@ -20,4 +20,5 @@ class Settings(BaseSettings):
     api_key: str | None = Field(None, description="when set, /v1 calls need 'Authorization: Bearer <key>'")
     cache_size: int = Field(100_000, description="distinct segments kept embedded; 0 turns the cache off")
     workers: int = Field(2, description="classifications run at once, off the event loop")
+    pay_bands: str | None = Field(None, description="a CSV of market pay bands for lint (default: shipped)")
     log_level: str = "info"

@@ -139,6 +139,72 @@ def test_lint_exit_codes(tmp_path, capsys):
     assert code == 0
     code, out, _ = run(capsys, "lint", str(oos), "--format", "json")
     assert code == 1 and json.loads(out)["out_of_scope"] is True
+    assert [f["rule"] for f in json.loads(out)["findings"]] == ["out-of-scope"]
+
+
+def test_lint_title_only_and_title_mismatch_fail(tmp_path, capsys):
+    only_title = tmp_path / "title.txt"
+    only_title.write_text("Senior Machine Learning Engineer\n")
+    code, out, _ = run(capsys, "lint", str(only_title))
+    assert code == 1 and "no-role-content" in out
+    titled = tmp_path / "titled.txt"
+    titled.write_text("Research Scientist\n\n" + INFRA_JD)
+    code, out, _ = run(capsys, "lint", str(titled))
+    assert code == 1 and f"title-mismatch    {titled}:1:1" in out
+
+
+def test_fail_on_threshold_and_pay_bands(tmp_path, capsys, monkeypatch):
+    jd = tmp_path / "jd.txt"
+    jd.write_text(ML_JD + "\nSalary: $120,000 - $140,000 base.\n")
+    code, out, _ = run(capsys, "lint", str(jd))
+    assert code == 0 and "pay-below-market" in out and "$120,000-$140,000 USD per year" in out
+    code, out, _ = run(capsys, "lint", str(jd), "--fail-on", "warning")
+    assert code == 1 and "FAIL" in out
+    bands = tmp_path / "bands.csv"
+    bands.write_text("archetype,currency,low,high\nml_engineer,USD,100000,150000\n")
+    code, out, _ = run(capsys, "lint", str(jd), "--fail-on", "warning", "--pay-bands", str(bands))
+    assert code == 0 and "pay-below-market" not in out
+    monkeypatch.setenv("ARCHETYPE_PAY_BANDS", str(bands))
+    assert run(capsys, "lint", str(jd), "--fail-on", "warning")[0] == 0
+    monkeypatch.setenv("ARCHETYPE_PAY_BANDS", str(tmp_path / "missing.csv"))
+    code, _, err = run(capsys, "lint", str(jd))
+    assert code == 2 and "missing.csv: no such file" in err
+
+
+def test_config_from_the_files_folder_and_inline_disable(tmp_path, capsys):
+    folder = tmp_path / "jobs"
+    folder.mkdir()
+    jd = folder / "jd.txt"
+    jd.write_text("Research Scientist\n\n" + INFRA_JD)
+    (tmp_path / "archetype.toml").write_text('[rules]\ntitle-mismatch = "warning"\n')
+    code, out, _ = run(capsys, "lint", str(jd))
+    assert code == 0 and "warning title-mismatch" in out
+    assert run(capsys, "lint", str(jd), "--fail-on", "warning")[0] == 1
+    (tmp_path / "archetype.toml").unlink()
+    jd.write_text("# archetype: disable=title-mismatch\nResearch Scientist\n\n" + INFRA_JD)
+    assert run(capsys, "lint", str(jd))[0] == 0
+    (tmp_path / "archetype.toml").write_text('fail_on = "often"\n')
+    code, _, err = run(capsys, "lint", str(jd))
+    assert code == 2 and "not a severity" in err and "archetype.toml" in err
+
+
+def test_lint_many_files_sarif_and_one_bad_file(tmp_path, capsys):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(ML_JD)
+    b.write_text(MIXED_JD)
+    code, out, _ = run(capsys, "lint", str(a), str(b), "--format", "sarif")
+    sarif = json.loads(out)
+    assert code == 1 and sarif["version"] == "2.1.0"
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]
+    }
+    assert uris == {str(b)}
+    code, out, _ = run(capsys, "lint", str(a), str(b), "--format", "json")
+    assert [d["file"] for d in json.loads(out)] == [str(a), str(b)]
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  ")
+    code, out, err = run(capsys, "lint", str(a), str(empty))
+    assert code == 2 and "empty" in err and "PASS" in out
 
 
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
@@ -166,3 +232,34 @@ def test_missing_model_exits_3_as_a_real_process(tmp_path):
     )
     assert proc.returncode == 3
     assert "no model at" in proc.stderr and "archetype train" in proc.stderr
+
+
+def test_pre_commit_hooks_run_the_lint_command_on_the_files_given():
+    from pathlib import Path
+
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text())
+    assert {h["id"] for h in hooks} == {"archetype-lint", "archetype-lint-system"}
+    for hook in hooks:
+        assert hook["entry"] == "archetype lint" and hook["require_serial"] is True
+        assert hook.get("pass_filenames", True)  # pre-commit appends the staged JD files
+        args = cli.build_parser().parse_args(hook["entry"].split()[1:] + ["a.txt", "b.md"])
+        assert args.func is cli.cmd_lint and args.files == ["a.txt", "b.md"]
+
+
+def test_lint_reads_pdf_docx_and_html_files_and_html_comments_still_disable(tmp_path, capsys):
+    from .files import make_docx, make_pdf
+
+    pdf, docx, html = tmp_path / "jd.pdf", tmp_path / "jd.docx", tmp_path / "jd.html"
+    pdf.write_bytes(make_pdf(MIXED_JD.splitlines()))
+    docx.write_bytes(make_docx(MIXED_JD.splitlines()))
+    for f in (pdf, docx):
+        code, out, _ = run(capsys, "lint", str(f))
+        assert code == 1 and "mixed-archetypes" in out
+    body = "".join(f"<p>{line}</p>" for line in ("Research Scientist", *INFRA_JD.splitlines()))
+    html.write_text(f"<html><body>{body}</body></html>")
+    assert run(capsys, "lint", str(html))[0] == 1
+    html.write_text(f"<html><body><!-- archetype: disable=title-mismatch -->{body}</body></html>")
+    code, out, _ = run(capsys, "lint", str(html))
+    assert code == 0 and "title-mismatch" not in out

@@ -1,5 +1,6 @@
 """The HTTP API through the real app and the real model, over real HTTP on loopback."""
 
+import json
 import logging
 import threading
 import time
@@ -66,14 +67,70 @@ def test_lint_mixed_jd(http):
     body = r.json()
     assert body["mixed"] and not body["passed"]
     assert body["mix"]["primary"] == "ml_engineer" and body["mix"]["secondary"] == "research_scientist"
-    pulled = {f["archetype"] for f in body["findings"]}
+    pulled = {h["archetype"] for h in body["highlights"]}
     assert {"ml_engineer", "research_scientist"} <= pulled
-    for f in body["findings"]:
-        assert f["message"] and MIXED_JD[f["start"] : f["end"]]
+    for h in body["highlights"]:
+        assert h["message"] and MIXED_JD[h["start"] : h["end"]]
     assert body["suggestions"] and all(s["archetype"] == "research_scientist" for s in body["suggestions"])
-    assert body["title_mismatch"]["mismatch"] is True
+    assert body["title_mismatch"]["mismatch"] is True and body["title_mismatch"]["source"] == "given"
     assert body["title_mismatch"]["title_suggests"] == ["research_scientist"]
     assert body["title_mismatch"]["body_says"] == "ml_engineer"
+    rules = [f["rule"] for f in body["findings"]]
+    assert rules[:2] == ["mixed-archetypes", "title-mismatch"]  # errors first
+    assert all(f["severity"] in ("error", "warning", "info") and f["message"] for f in body["findings"])
+    assert body["counts"]["error"] == 2 and body["fail_on"] == "error"
+
+
+def test_lint_api_and_cli_json_are_the_same_document(http, tmp_path, capsys, _classifier, monkeypatch):
+    from classifier import cli
+
+    monkeypatch.setattr(cli, "_load", lambda args: _classifier)
+    jd = tmp_path / "jd.txt"
+    jd.write_text(MIXED_JD)
+    assert cli.main(["lint", str(jd), "--format", "json", "--title", "Research Scientist"]) == 1
+    from_cli = json.loads(capsys.readouterr().out)
+    from_api = http.post("/v1/lint", json={"text": MIXED_JD, "title": "Research Scientist"}).json()
+    assert from_cli == from_api
+    from service.schemas import LintOut
+
+    assert LintOut.model_validate(from_api).model_dump(mode="json") == from_api  # the documented schema
+
+
+def test_lint_request_re_levels_rules_and_sets_the_threshold(http):
+    body = http.post(
+        "/v1/lint",
+        json={
+            "text": MIXED_JD,
+            "title": "Research Scientist",
+            "rules": {"mixed-archetypes": "off", "title-mismatch": "warning"},
+        },
+    ).json()
+    assert body["passed"] and [f["rule"] for f in body["findings"]][0] == "title-mismatch"
+    assert body["findings"][0]["severity"] == "warning" and body["disabled"] == ["mixed-archetypes"]
+    body = http.post(
+        "/v1/lint", json={"text": MIXED_JD, "fail_on": "info", "rules": {"mixed-archetypes": "info"}}
+    ).json()
+    assert not body["passed"]
+    r = http.post("/v1/lint", json={"text": MIXED_JD, "rules": {"no-such-rule": "off"}})
+    assert r.status_code == 422 and "unknown rule 'no-such-rule'" in r.json()["error"]["message"]
+    r = http.post("/v1/lint", json={"text": MIXED_JD, "fail_on": "sometimes"})
+    assert r.status_code == 422
+
+
+def test_lint_file_returns_the_document_and_the_text_read(http):
+    pdf = make_pdf(MIXED_JD.splitlines())
+    r = http.post(
+        "/v1/lint/file", files={"file": ("jd.pdf", pdf, "application/pdf")}, data={"fail_on": "error"}
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["mixed"] and "mixed-archetypes" in [f["rule"] for f in body["findings"]]
+    for h in body["highlights"]:
+        assert body["text"][h["start"] : h["end"]].replace("\n", " ").strip()
+    r = http.post("/v1/lint/file", files={"file": ("jd.pdf", b"%PDF-1.4 broken", "application/pdf")})
+    assert r.status_code == 422 and "cannot read this PDF" in r.json()["error"]["message"]
+    r = http.post("/v1/lint/file", json={"text": "not a file"})
+    assert r.status_code == 415
 
 
 def test_lint_without_a_clear_lead_asks_for_review_and_keeps_what_the_title_promises(http):
@@ -87,7 +144,10 @@ def test_lint_without_a_clear_lead_asks_for_review_and_keeps_what_the_title_prom
         assert body["needs_review"] and any("no clear lead" in r for r in body["review_reasons"])
         assert "no clear lead" in body["summary"]
         cut[title] = {s["archetype"] for s in body["suggestions"]}
-    assert cut == {"Machine Learning Engineer": {"ml_infra_engineer"}, "ML Platform Engineer": {"ml_engineer"}}
+    assert cut == {
+        "Machine Learning Engineer": {"ml_infra_engineer"},
+        "ML Platform Engineer": {"ml_engineer"},
+    }
 
 
 def test_lint_says_why_it_needs_review(http):

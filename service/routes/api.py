@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
 from functools import partial
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from fastapi.responses import JSONResponse
 from classifier import TAXONOMY, Classifier, Document, Label
 from classifier.errors import InputError, TextTooLargeError
 from classifier.lint import LintReport, lint
+from classifier.lintconfig import LintConfig, check_fail_on, check_rule
 from classifier.readers import extract_text
 
 from ..schemas import (
@@ -26,9 +26,9 @@ from ..schemas import (
     ErrorBody,
     ErrorOut,
     KindName,
+    LintFileOut,
     LintOut,
     LintRequest,
-    MixOut,
 )
 from ..settings import Settings
 
@@ -106,14 +106,68 @@ async def classify_batch(body: BatchRequest, request: Request, clf: ClassifierDe
     return BatchOut(results=items)
 
 
+def _config(request: Request, fail_on: str, rules: dict[str, str]) -> LintConfig:
+    config = LintConfig(fail_on=check_fail_on(fail_on))
+    for rule, level in rules.items():
+        config.rules[check_rule(rule, "rules")] = level
+    return config
+
+
 @router.post("/lint", response_model=LintOut, responses=ERRORS)
-async def lint_jd(body: LintRequest, request: Request, clf: ClassifierDep) -> LintOut:
-    """Lint a JD before posting: one archetype or a blend, and which sentences to cut or move."""
+async def lint_jd(body: LintRequest, request: Request, clf: ClassifierDep) -> JSONResponse:
+    """Lint a JD before posting: findings by rule id and severity (mixed archetypes, a title that names
+    another archetype, out of scope, no role content, low confidence, pay against the market band,
+    adjacent skills), and which sentences to cut or move."""
+    config = _config(request, body.fail_on, body.rules)
     report: LintReport = await run(
-        request, lint, clf, body.text, title=body.title, allow_mix=tuple(body.allow_mix)
+        request,
+        lint,
+        clf,
+        body.text,
+        title=body.title,
+        allow_mix=tuple(body.allow_mix),
+        config=config,
+        bands=request.app.state.pay_bands,
     )
     _log("lint", report.classification, len(body.text))
-    return to_lint_out(report)
+    return JSONResponse(report.to_dict())
+
+
+@router.post("/lint/file", response_model=LintFileOut, responses=ERRORS)
+async def lint_file(
+    request: Request,
+    clf: ClassifierDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File(description="PDF, DOCX, HTML or TXT")],
+    title: Annotated[str | None, Form()] = None,
+    allow_mix: Annotated[str | None, Form(description="comma-separated archetypes")] = None,
+    fail_on: Annotated[str, Form()] = "error",
+) -> JSONResponse:
+    """Lint an uploaded JD file; the answer is the lint document plus the ``text`` read from the file."""
+    text = await _read_upload(request, settings, file)
+    config = _config(request, fail_on, {})
+    blend = tuple(a.strip() for a in (allow_mix or "").split(",") if a.strip())
+    report: LintReport = await run(
+        request,
+        lint,
+        clf,
+        text,
+        title=title or None,
+        allow_mix=blend,
+        config=config,
+        bands=request.app.state.pay_bands,
+    )
+    _log("lint-file", report.classification, len(text))
+    return JSONResponse({**report.to_dict(), "text": text})
+
+
+async def _read_upload(request: Request, settings: Settings, file: UploadFile) -> str:
+    data = await file.read(settings.max_upload_bytes + 1)
+    if len(data) > settings.max_upload_bytes:
+        raise TextTooLargeError(
+            f"{file.filename}: the file is over the {settings.max_upload_bytes:,}-byte upload limit"
+        )
+    return await run(request, extract_text, data, file.filename, file.content_type)
 
 
 @router.post("/classify/file", response_model=ClassificationOut, responses=ERRORS)
@@ -126,12 +180,7 @@ async def classify_file(
     kind: Annotated[KindName, Form()] = "auto",
 ) -> ClassificationOut:
     """Classify an uploaded resume or JD, as an ATS webhook sends it."""
-    data = await file.read(settings.max_upload_bytes + 1)
-    if len(data) > settings.max_upload_bytes:
-        raise TextTooLargeError(
-            f"{file.filename}: the file is over the {settings.max_upload_bytes:,}-byte upload limit"
-        )
-    text = await run(request, extract_text, data, file.filename, file.content_type)
+    text = await _read_upload(request, settings, file)
     result = await run(request, clf.classify, text, title=title, kind=kind)
     _log("file", result, len(text))
     return ClassificationOut(**result.to_dict())
@@ -144,35 +193,6 @@ async def archetypes() -> list[ArchetypeOut]:
         ArchetypeOut(id=label.value, name=i.name, summary=i.summary, evidence=i.evidence, colour=i.colour)
         for label, i in TAXONOMY.items()
     ]
-
-
-def to_lint_out(report: LintReport) -> LintOut:
-    mix = None
-    if report.mixed and report.mixed_with:
-        mix = MixOut(
-            primary=report.verdict,
-            secondary=report.mixed_with,
-            primary_share=report.shares[report.verdict],
-            secondary_share=report.shares[report.mixed_with],
-        )
-    data = report.to_dict()
-    return LintOut(
-        verdict=report.verdict,
-        confidence=report.confidence,
-        passed=report.passed,
-        summary=report.summary,
-        out_of_scope=report.out_of_scope,
-        mixed=report.mixed,
-        mix=mix,
-        shares=report.shares,
-        findings=data["findings"],
-        suggestions=data["suggestions"],
-        title_mismatch=data["title"],
-        needs_review=report.needs_review,
-        review_reasons=report.review_reasons,
-        segments=[asdict(s) for s in report.classification.segments],
-        model_version=report.model_version,
-    )
 
 
 __all__ = ["router", "Label"]
