@@ -37,7 +37,7 @@ from .data import (
 from .encoder import CachedEncoder, Encoder
 from .lexical import Lexicon, SparseRows
 from .mixing import MixRule, Tally, in_context, is_mixed
-from .model import OUTCOME_NAMES, ArchetypeModel, LinearHead, ReviewRule, fit_temperature
+from .model import OUTCOME_NAMES, ArchetypeModel, LinearHead, ReviewRule, fit_temperature, softmax
 from .segment import clean, segment_text, skip_mask
 from .taxonomy import ARCHETYPES, OUTCOMES, SEGMENT_CLASSES, Label
 
@@ -70,6 +70,10 @@ class TrainOptions:
     text_C: float = 4.0
     mix_tuning: str = "all"  # "realistic": choose the mix rule on the realistic round's JDs only
     in_context_segments: bool = True  # learn from sentences labelled inside training documents
+    # When above 0: the review rule's confidence floor is the lowest that sends this share of the
+    # calibration documents' errors to review (0: the fixed default rule).
+    review_catch: float = 0.0
+    max_flag_rate: float = MAX_FLAG_RATE  # the mix rule flags fewer single-archetype tuning JDs than this
 
 
 @dataclass
@@ -151,7 +155,7 @@ def _flag_score(pred: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
 
 
 def tune_mix_rule(
-    model: ArchetypeModel, docs: list[EncodedDocument], *, seed: int = 0
+    model: ArchetypeModel, docs: list[EncodedDocument], *, seed: int = 0, max_flag_rate: float = MAX_FLAG_RATE
 ) -> tuple[MixRule, dict]:
     """Choose the mix rule on ``docs`` (JDs whose label is an archetype), among rules that flag
     fewer than 1 in 10 single-archetype JDs (ties: fewer flags, then the earlier, simpler rule).
@@ -192,7 +196,7 @@ def tune_mix_rule(
                 for threshold in THRESHOLDS:
                     rule = MixRule(threshold, min_segments, confidence, context)
                     f1, rate = _flag_score(flags(rule, tallies), truth)
-                    key = (rate < MAX_FLAG_RATE, f1, -rate)
+                    key = (rate < max_flag_rate, f1, -rate)
                     if best is None or key > best[0]:
                         best = (key, rule)
     assert best is not None
@@ -208,7 +212,7 @@ def tune_mix_rule(
         pred = flags(rule, run_tallies, alone, both)
         f1_in, rate_in = _flag_score(pred[:n], truth2[:n])
         f1_sh, rate_sh = _flag_score(pred[n:], truth2[n:])
-        return (max(rate_in, rate_sh) < MAX_FLAG_RATE, f1_in + f1_sh, -(rate_in + rate_sh)), (
+        return (max(rate_in, rate_sh) < max_flag_rate, f1_in + f1_sh, -(rate_in + rate_sh)), (
             f1_in,
             rate_in,
             f1_sh,
@@ -330,6 +334,27 @@ def _writer_logits(
     return np.array(logits), np.array(labels)
 
 
+REVIEW_FLOORS = tuple(round(float(t), 2) for t in np.arange(0.5, 0.91, 0.05))
+
+
+def fit_review_rule(logits: np.ndarray, labels: np.ndarray, catch: float) -> ReviewRule:
+    """The review rule whose confidence floor is the lowest in ``REVIEW_FLOORS`` under which
+    (with the margin rule) at least ``catch`` of the errors in these calibrated ``logits`` fall,
+    so that ``needs_review`` catches most mistakes a new writer's document draws."""
+    probs = softmax(logits)
+    top = np.sort(probs, axis=1)
+    confidence, margin = top[:, -1], top[:, -1] - top[:, -2]
+    wrong = probs.argmax(axis=1) != labels
+    default = ReviewRule()
+    if not wrong.any():
+        return default
+    for floor in REVIEW_FLOORS:
+        flagged = (confidence < floor) | (margin < default.min_margin)
+        if flagged[wrong].mean() >= catch:
+            return replace(default, min_confidence=floor)
+    return replace(default, min_confidence=REVIEW_FLOORS[-1])
+
+
 def train(
     encoder: Encoder,
     data_dir: Path = DEFAULT_DATA_DIR,
@@ -416,12 +441,15 @@ def train(
         cal_logits = np.vstack([ed.verdict_logits(model) for ed in val])
         cal_labels = np.array([OUTCOME_NAMES.index(ed.doc.label) for ed in val])
     model.temperature = fit_temperature(cal_logits, cal_labels)
+    if opts.review_catch > 0:
+        model.review_rule = fit_review_rule(cal_logits / model.temperature, cal_labels, opts.review_catch)
+        log(f"review rule {model.review_rule}")
     # Documents whose sentences trained the segment head would read too sure of themselves.
     seen = {seg.doc for seg in segments if seg.doc}
     tuning = [ed for ed in encoded["train"] + val if ed.doc.id not in seen]
     if opts.mix_tuning == "realistic":
         tuning = [ed for ed in tuning if _writer(ed)] or tuning
-    rule, mix_report = tune_mix_rule(model, tuning)
+    rule, mix_report = tune_mix_rule(model, tuning, max_flag_rate=opts.max_flag_rate)
     log(f"temperature {model.temperature:.2f}; {rule}; {mix_report}")
     report = {
         "data_hash": data_hash(data_dir),
@@ -437,6 +465,7 @@ def train(
             "doc_C": opts.doc_C,
             "weak_weight": opts.weak_weight,
             "calibration": opts.calibration,
+            "review_catch": opts.review_catch,
             "shares_weight": opts.shares_weight,
             "text_weight": opts.text_weight,
             "text_C": opts.text_C if opts.text_weight > 0 else None,
