@@ -300,8 +300,11 @@ def cmd_serve(args) -> int:
     )
     overrides = {k: v for k, v in pairs if v}
     settings = Settings(**overrides)
+    # force: main() already set up WARNING logging, which would swallow the app's INFO lines.
     logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        force=True,
     )
     from .persistence import read_manifest
     from .pipeline import default_model_dir

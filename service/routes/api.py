@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 from classifier import TAXONOMY, Classifier, Document, Label
 from classifier.errors import InputError, TextTooLargeError
+from classifier.inputs import SURROGATE
 from classifier.lint import LintReport, lint
 from classifier.readers import extract_text
 
@@ -98,12 +99,20 @@ async def classify_batch(body: BatchRequest, request: Request, clf: ClassifierDe
     results = await run(request, clf.classify_batch, docs)
     items = []
     for i, (doc, res) in enumerate(zip(body.documents, results, strict=True)):
+        doc_id = _printable_id(doc.id)
         if isinstance(res, InputError):
-            items.append(BatchItemOut(index=i, id=doc.id, error=ErrorBody(code=res.code, message=str(res))))
+            items.append(BatchItemOut(index=i, id=doc_id, error=ErrorBody(code=res.code, message=str(res))))
         else:
-            items.append(BatchItemOut(index=i, id=doc.id, result=ClassificationOut(**res.to_dict())))
+            items.append(BatchItemOut(index=i, id=doc_id, result=ClassificationOut(**res.to_dict())))
     log.info("batch n=%d errors=%d", n, sum(1 for r in results if isinstance(r, InputError)))
     return BatchOut(results=items)
+
+
+def _printable_id(value: str | None) -> str | None:
+    """An id echoed back as sent, except lone surrogates (not encodable), which become U+FFFD."""
+    if value is None:
+        return None
+    return SURROGATE.sub("\ufffd", value)
 
 
 @router.post("/lint", response_model=LintOut, responses=ERRORS)
@@ -131,7 +140,19 @@ async def classify_file(
         raise TextTooLargeError(
             f"{file.filename}: the file is over the {settings.max_upload_bytes:,}-byte upload limit"
         )
-    text = await run(request, extract_text, data, file.filename, file.content_type)
+    # Read under the upload limiter, not the classification one: slow files never starve lint.
+    text = await anyio.to_thread.run_sync(
+        partial(
+            extract_text,
+            data,
+            file.filename,
+            file.content_type,
+            max_extracted_bytes=settings.max_extracted_bytes,
+            max_seconds=settings.extract_seconds,
+        ),
+        limiter=request.app.state.upload_limiter,
+    )
+    del data
     result = await run(request, clf.classify, text, title=title, kind=kind)
     _log("file", result, len(text))
     return ClassificationOut(**result.to_dict())
