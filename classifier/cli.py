@@ -271,6 +271,7 @@ def cmd_bulk(args) -> int:
         chunk_size=args.chunk_size,
         engine=args.engine,
         workers=args.workers,
+        csv_escape=not args.no_csv_escape,
     )
     if args.engine == "ray":
         from .pipeline import default_model_dir
@@ -417,6 +418,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="local (default), or ray: classify chunks on a Ray cluster (RAY_ADDRESS, else a local one)",
     )
     p.add_argument("--workers", type=int, default=2, help="with --engine ray: classifier actors")
+    p.add_argument(
+        "--no-csv-escape",
+        action="store_true",
+        help="CSV output: write cells starting with = + - @ as they are (by default they get a "
+        "leading ' so a spreadsheet shows them as text instead of running them as formulas)",
+    )
     model_opt(p)
     p.set_defaults(func=cmd_bulk)
 
@@ -458,6 +465,15 @@ def main(argv: list[str] | None = None) -> int:
         # Unix tool killed by SIGPIPE reports.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as exc:  # a file we were told to write or read: its name, not a traceback
+        _err(f"{exc.filename or 'file'}: {exc.strerror or type(exc).__name__}")
+        return EXIT_BAD_INPUT
+    except Exception as exc:
+        if args.verbose:
+            raise
+        # The type only: a traceback's message could quote a document (resumes are personal data).
+        _err(f"internal error ({type(exc).__name__}); run with -v for the traceback")
+        return EXIT_FAIL
 
 
 if __name__ == "__main__":
