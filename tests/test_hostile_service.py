@@ -170,3 +170,9 @@ def test_limits_follow_settings(_classifier):
             files={"file": ("cv.docx", make_docx_bomb(2_000_000), "application/octet-stream")},
         )
         assert r.status_code == 422 and "1,000,000" in r.json()["error"]["message"]
+
+
+def test_text_that_looks_like_structure_is_still_just_text(http):
+    text = ML_JD + "\n" + "[" * 40 + " " + "-" * 60 + " " + "1" * 50 + " " + ", " * 20_000
+    r = http.post("/v1/classify", json={"text": text})
+    assert r.status_code == 200, r.text
