@@ -142,7 +142,7 @@ def test_lone_surrogates_and_control_characters_are_rejected_rows_not_crashes(_c
     src = tmp_path / "in.jsonl"
     lines = [
         json.dumps({"id": "ok", "title": "ML Engineer", "text": ML_JD}),
-        json.dumps({"id": "s1", "title": "ML", "text": ML_JD + "\ud800"}),
+        json.dumps({"id": "s1", "title": "ML", "text": "We train \ud800 ranking models. " + ML_JD}),
         json.dumps({"id": "s2", "title": "ML \udfff", "text": ML_JD}),
         json.dumps({"id": "c1", "title": "ML\x0bEngineer Zanzibarquux", "text": ML_JD}),
     ]

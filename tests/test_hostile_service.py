@@ -64,7 +64,7 @@ def test_json_bodies_are_checked_before_they_are_parsed(http, path, body, status
 
 def test_a_lone_surrogate_is_that_documents_422(http):
     # JSON escapes allow a lone surrogate; UTF-8 cannot hold one (the cache hashes UTF-8).
-    raw = json.dumps({"text": ML_JD}).replace('"}', '\\ud800"}')
+    raw = json.dumps({"text": "We train \ud800 ranking models in production. " + ML_JD})
     r = http.post("/v1/classify", content=raw.encode(), headers=JSON)
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_unicode"
     assert "U+D800" in r.json()["error"]["message"]
@@ -75,7 +75,7 @@ def test_a_lone_surrogate_is_that_documents_422(http):
     )
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_unicode"
     docs = [{"id": str(i), "text": ML_JD} for i in range(63)]
-    docs[5] = {"id": "bad\ud800", "text": "\ud800" + ML_JD}
+    docs[5] = {"id": "bad\ud800", "text": "We train \ud800 ranking models. " + ML_JD}
     r = http.post("/v1/classify/batch", content=json.dumps({"documents": docs}).encode(), headers=JSON)
     assert r.status_code == 200, r.text
     results = r.json()["results"]
