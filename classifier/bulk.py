@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -130,6 +131,7 @@ class Summary:
     seconds: float = 0.0
     resumed_from: int = 0
     plan: str = ""
+    rejected_by: dict[str, int] = field(default_factory=dict)  # reason (numbers as N) -> rows
 
     @property
     def balanced(self) -> bool:
@@ -145,6 +147,17 @@ class Summary:
             "by archetype: "
             + ", ".join(f"{k} {v:,}" for k, v in sorted(self.by_archetype.items(), key=lambda kv: -kv[1])),
             f"mixed {self.mixed:,}, out of scope {self.out_of_scope:,}, needs review {self.needs_review:,}",
+            *(
+                [
+                    "rejected because: "
+                    + "; ".join(
+                        f"{n:,} x {reason}"
+                        for reason, n in sorted(self.rejected_by.items(), key=lambda kv: -kv[1])[:8]
+                    )
+                ]
+                if self.rejected_by
+                else []
+            ),
             f"{self.seconds:.1f}s, {rate:.1f} rows/s"
             + (f" (resumed after row {self.resumed_from:,})" if self.resumed_from else ""),
         ]
@@ -431,6 +444,7 @@ def _run_locked(clf, table, output, fmt, plan, options, resume, restart, log, pr
                         reject = {"row": row.number, "id": row_id, "reason": result}
                         rej_fh.write(json.dumps(reject, ensure_ascii=False) + "\n")
                         counts["rejected"] += 1
+                        counts[f"reason:{reason_kind(result)}"] += 1
                     else:
                         item = {"values": row.values, "result": result}
                         out_fh.write(json.dumps(item, ensure_ascii=False, default=str) + "\n")
@@ -502,6 +516,11 @@ def unwritable(row: Row, fmt: str) -> str | None:
                     "write CSV, JSONL or Parquet to keep it whole"
                 )
     return None
+
+
+def reason_kind(reason: str) -> str:
+    """A reject reason with its numbers as N, so the summary can count rows by reason."""
+    return re.sub(r"\b\d[\d,]*\b", "N", reason)[:120]
 
 
 def _printable(value: str) -> str:
@@ -623,6 +642,7 @@ def _finish(
         mixed=counts["mixed"],
         out_of_scope=by.get("out_of_scope", 0),
         needs_review=counts["needs_review"],
+        rejected_by={k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("reason:")},
     )
     return summary
 

@@ -205,6 +205,12 @@ def test_cells_are_never_cut_or_stripped_silently(_classifier, tmp_path):
     }
     assert "40,023 characters" in rej["long"] and "32,767" in rej["long"]
     assert "NUL" in rej["nul"]
+    # The summary says why rows were not written, not just how many.
+    assert s.rejected_by == {
+        "column description has N characters; an XLSX cell holds N: write CSV, JSONL or Parquet to keep it whole": 1,
+        "NUL bytes in the row (a cell cannot hold them unchanged)": 1,
+    }
+    assert "rejected because: 1 x column description has N characters" in s.text()
     s = run(_classifier, src, tmp_path / "out.csv")  # CSV holds the long cell whole
     out = {r["id"]: r for r in read_csv(tmp_path / "out.csv")}
     assert len(out["long"]["description"]) == 40_023 and "nul" not in out
