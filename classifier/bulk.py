@@ -491,10 +491,7 @@ def _prepared(table: Table, plan: Plan, options: BulkOptions, skip: int, fmt: st
 def unwritable(row: Row, fmt: str) -> str | None:
     """Why a row cannot be written to ``fmt`` unchanged, or None. The reason names the column and
     the problem, never the text: a cell is never cut or stripped behind the user's back."""
-    values = dict(row.values)
-    if row.text is not None:
-        values["(file contents)"] = row.text
-    for column, value in values.items():
+    for column, value in row.values.items():  # a file's text is classified, not written out
         if not isinstance(value, str):
             if isinstance(value, (list, dict)):
                 value = json.dumps(value, ensure_ascii=False)

@@ -18,7 +18,7 @@ from classifier.errors import InputError, OutputError
 
 from .files import make_xlsx_bomb
 from .test_bulk import read_csv, run, write_csv
-from .texts import INFRA_JD, ML_JD
+from .texts import INFRA_JD, ML_JD, RS_RESUME
 
 FORMULA = '=HYPERLINK("http://x","click")'
 BODY = b'"' + ML_JD.encode().replace(b'"', b'""') + b'"'  # one quoted CSV field
@@ -234,3 +234,12 @@ def test_an_unwritable_out_is_a_message_and_exit_2(tmp_path):
         assert res.returncode == 2, res.stderr
         assert res.stderr.startswith("archetype: error:") and "Traceback" not in res.stderr
         assert "out.csv" in res.stderr
+
+
+def test_a_long_file_in_a_folder_is_classified_into_xlsx(_classifier, tmp_path):
+    # A file's text is classified, not written out: its length is no reason to reject it.
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "long.txt").write_text((RS_RESUME + "\n") * (40_000 // len(RS_RESUME) + 1))
+    s = run(_classifier, folder, tmp_path / "out.xlsx")
+    assert (s.classified, s.rejected) == (1, 0)
