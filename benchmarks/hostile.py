@@ -273,7 +273,8 @@ def _cli(args: list[str], stdin: bytes | None = None, timeout: int = 300) -> sub
 
 
 def _crashed(res: subprocess.CompletedProcess) -> bool:
-    return res.returncode not in (0, 1, 2, 3) or b"Traceback" in res.stderr
+    """A traceback, an exit status no error has, or an error the code did not expect."""
+    return res.returncode not in (0, 1, 2, 3) or b"Traceback" in res.stderr or b"internal error" in res.stderr
 
 
 def run_cli(workdir: Path) -> dict:
@@ -288,7 +289,9 @@ def run_cli(workdir: Path) -> dict:
         "surrogate-bytes.txt": marked.encode() + b"\xed\xa0\x80",
         "huge.txt": b"word " * 100_000,
         "controls.txt": b"\x0b\x0c\x01" * 5000,
-        "jsonl-surrogate.jsonl": (json.dumps({"id": "1", "text": "We train \ud800 models. " + marked}) + "\n").encode(),
+        "jsonl-surrogate.jsonl": (
+            json.dumps({"id": "1", "text": "We train \ud800 models. " + marked}) + "\n"
+        ).encode(),
         "jsonl-deep.jsonl": b"[" * 100_000 + b"\n",
         "jsonl-bigint.jsonl": b'{"text": ' + b"9" * 10_000 + b"}\n",
     }
@@ -475,6 +478,17 @@ def run_bulk_surface(workdir: Path) -> dict:
         notes.append("two runs: no output")
 
     # Rows that crashed runs: lone surrogates (JSONL, CSV header), control characters, NUL, long cells.
+    odd = workdir / "odd.jsonl"
+    odd.write_bytes(
+        b"[" * 100_000
+        + b"\n"
+        + b'{"id": "b", "text": '
+        + b"9" * 10_000
+        + b"}\n"
+        + json.dumps({"id": "ok", "text": marked}).encode()
+        + b"\n"
+    )
+    check("deep nesting and a huge number (JSONL)", odd, workdir / "odd.out.csv", 3)
     jl = workdir / "surrogates.jsonl"
     jl.write_text(
         "\n".join(

@@ -115,6 +115,10 @@ def run_jsonl(
     return ok, errors
 
 
+def _json_limit(exc: Exception) -> str:
+    return "nested too deeply" if isinstance(exc, RecursionError) else "a number too long to read"
+
+
 def _jsonl_item(line_no: int, raw: bytes | str, kind: str | None, title: str | None) -> tuple[Any, Any]:
     """``(id, Document)`` for a good line, ``(id, error row)`` for a bad one."""
     from .pipeline import Document
@@ -132,6 +136,8 @@ def _jsonl_item(line_no: int, raw: bytes | str, kind: str | None, title: str | N
         return None, _jsonl_error(
             line_no, None, "bad_json", f"not valid JSON ({exc.msg} at column {exc.colno})"
         )
+    except (ValueError, RecursionError) as exc:  # a number too long to parse, nesting too deep
+        return None, _jsonl_error(line_no, None, "bad_json", f"not valid JSON ({_json_limit(exc)})")
     if not isinstance(obj, dict):
         return None, _jsonl_error(line_no, None, "bad_json", "expected a JSON object")
     doc_id = obj.get("id")
@@ -227,14 +233,17 @@ def _eval_real(args, data: Path) -> int:
     real = Path(args.real) if args.real else er.DEFAULT_REAL_DIR
     if not any((real / name).exists() for name in er.FILES):
         print(
-            f"no real documents to measure on: {real} holds neither {' nor '.join(er.FILES)}; "
-            "nothing to do",
+            f"no real documents to measure on: {real} holds neither {' nor '.join(er.FILES)}; nothing to do",
             file=sys.stderr,
         )
         return EXIT_OK
     clf = _load(args)
     report = er.evaluate_real(
-        clf, real, data, baselines=not args.no_baselines, limit=args.limit,
+        clf,
+        real,
+        data,
+        baselines=not args.no_baselines,
+        limit=args.limit,
         log=lambda m: print(m, file=sys.stderr),
     )
     j, m = er.write_real_report(report, Path(args.report_dir))

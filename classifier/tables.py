@@ -149,6 +149,12 @@ class Table:
                 except json.JSONDecodeError as exc:
                     yield Row(number, {}, f"not valid JSON ({exc.msg} at column {exc.colno})")
                     continue
+                except RecursionError:
+                    yield Row(number, {}, "not valid JSON (nested too deeply)")
+                    continue
+                except ValueError:  # Python refuses integers of more than 4,300 digits
+                    yield Row(number, {}, "not valid JSON (a number too long to read)")
+                    continue
                 if not isinstance(obj, dict):
                     yield Row(number, {}, "expected a JSON object")
                     continue
@@ -344,7 +350,7 @@ def _open_jsonl(path: Path) -> Table:
             if total <= 200:
                 try:
                     obj = json.loads(raw)
-                except (json.JSONDecodeError, UnicodeDecodeError):
+                except (ValueError, RecursionError):  # bad JSON, bytes, huge numbers, deep nesting
                     continue
                 if isinstance(obj, dict):
                     columns += [k for k in obj if k not in columns]

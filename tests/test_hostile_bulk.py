@@ -243,3 +243,29 @@ def test_a_long_file_in_a_folder_is_classified_into_xlsx(_classifier, tmp_path):
     (folder / "long.txt").write_text((RS_RESUME + "\n") * (40_000 // len(RS_RESUME) + 1))
     s = run(_classifier, folder, tmp_path / "out.xlsx")
     assert (s.classified, s.rejected) == (1, 0)
+
+
+def test_jsonl_lines_too_deep_or_with_huge_numbers_are_rejected_rows(_classifier, tmp_path):
+    src = tmp_path / "odd.jsonl"
+    src.write_bytes(
+        b"[" * 100_000
+        + b"\n"
+        + b'{"id": "b", "text": '
+        + b"9" * 10_000
+        + b"}\n"
+        + json.dumps({"id": "ok", "text": ML_JD}).encode()
+        + b"\n"
+    )
+    s = run(_classifier, src, tmp_path / "out.csv")
+    assert (s.rows, s.classified, s.rejected) == (3, 1, 2)
+    reasons = [r["reason"] for r in read_csv(tmp_path / "out.rejects.csv")]
+    assert reasons == ["not valid JSON (nested too deeply)", "not valid JSON (a number too long to read)"]
+    res = subprocess.run(
+        [sys.executable, "-m", "classifier.cli", "classify", "--jsonl", str(src)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    lines = [json.loads(x) for x in res.stdout.splitlines()]
+    assert [x.get("error", {}).get("code") for x in lines] == ["bad_json", "bad_json", None]
+    assert "Traceback" not in res.stderr and "internal error" not in res.stderr
