@@ -661,6 +661,21 @@ def check_output(input_path: Path, output: Path) -> None:
         raise OutputError(f"--out {output} is a folder; give a file name such as {output / 'out.csv'}")
 
 
+def _try_lock(fh) -> None:
+    """Lock ``fh`` exclusively without waiting; BlockingIOError when another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            raise BlockingIOError from None
+        return
+    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
 class _OutputLock:
     """One run per output: a second run into the same file is refused, not interleaved."""
 
@@ -670,14 +685,12 @@ class _OutputLock:
         self.fh = None
 
     def __enter__(self):
-        import fcntl
-
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             while True:
                 fh = open(self.path, "a+")  # noqa: SIM115 - held until __exit__
                 try:
-                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    _try_lock(fh)
                 except BlockingIOError:
                     fh.seek(0)
                     holder = fh.read().strip() or "?"
