@@ -11,7 +11,7 @@ TRAINING_CODE := classifier/train.py classifier/model.py classifier/persistence.
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install model eval eval-real bench bench-speed bench-load bench-bulk lint clean browser
+.PHONY: run test install model eval eval-real bench bench-speed bench-load bench-bulk bench-hostile lint clean browser
 
 # Create the virtual environment and install the project. torch is pinned to the CPU build that
 # these machines carry locally; an unpinned torch would pull a multi-GB CUDA build.
@@ -70,3 +70,10 @@ bench-load: model
 # Bulk throughput with and without the segment cache on a 10,000-row export (not part of make test).
 bench-bulk: model
 	$(BIN)/python -m benchmarks.bulk --rows 10000 --uncached-rows 500 --out reports/bulk.md
+
+# Hostile inputs (issue #13) against the service, the CLI and bulk runs: per surface, inputs tried,
+# crashes, 5xx answers, peak server memory, text in logs, rows lost or duplicated. Exit 1 unless
+# all are zero and the server's peak stays under 600 MB. It needs a model but does not rebuild one.
+bench-hostile:
+	@test -f $(MODEL)/manifest.json || { echo "no model at $(MODEL): run make model"; exit 2; }
+	$(BIN)/python -m benchmarks.hostile --out reports/hostile.md

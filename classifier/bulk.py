@@ -13,9 +13,11 @@ Invariant, checked and reported: input rows = output rows + rejected rows.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -25,11 +27,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, OutputError
+from .inputs import SURROGATE
 from .model import OUTCOME_NAMES
 from .pipeline import Classifier, Document
 from .readers import html_to_text, looks_like_html
-from .tables import Row, Table, TableWriter, format_of, open_table
+from .tables import XLSX_ILLEGAL, XLSX_MAX_CELL, Row, Table, TableWriter, format_of, open_table
 
 PROB_COLUMNS = [f"prob_{name}" for name in OUTCOME_NAMES]
 RESULT_COLUMNS = [
@@ -91,6 +94,8 @@ class BulkOptions:
     chunk_size: int = 64
     engine: str = "local"
     workers: int = 2
+    # CSV output: prefix a cell starting with = + - @ (a formula to Excel) with ' (OWASP's advice).
+    csv_escape: bool = True
 
 
 @dataclass
@@ -126,6 +131,7 @@ class Summary:
     seconds: float = 0.0
     resumed_from: int = 0
     plan: str = ""
+    rejected_by: dict[str, int] = field(default_factory=dict)  # reason (numbers as N) -> rows
 
     @property
     def balanced(self) -> bool:
@@ -141,6 +147,17 @@ class Summary:
             "by archetype: "
             + ", ".join(f"{k} {v:,}" for k, v in sorted(self.by_archetype.items(), key=lambda kv: -kv[1])),
             f"mixed {self.mixed:,}, out of scope {self.out_of_scope:,}, needs review {self.needs_review:,}",
+            *(
+                [
+                    "rejected because: "
+                    + "; ".join(
+                        f"{n:,} x {reason}"
+                        for reason, n in sorted(self.rejected_by.items(), key=lambda kv: -kv[1])[:8]
+                    )
+                ]
+                if self.rejected_by
+                else []
+            ),
             f"{self.seconds:.1f}s, {rate:.1f} rows/s"
             + (f" (resumed after row {self.resumed_from:,})" if self.resumed_from else ""),
         ]
@@ -348,10 +365,18 @@ def run_bulk(
 ) -> Summary:
     """Classify every row of ``input_path`` into ``output_path`` (see the module docstring)."""
     started = time.perf_counter()
-    table = open_table(input_path)
     output = Path(output_path)
+    check_output(Path(input_path), output)  # before anything is opened, created or replaced
+    table = open_table(input_path)
     fmt = out_format or default_output_format(table, output)
     plan = plan_columns(table, options)
+    with _OutputLock(output):
+        return _run_locked(
+            clf, table, output, fmt, plan, options, resume, restart, log, progress_stream, started
+        )
+
+
+def _run_locked(clf, table, output, fmt, plan, options, resume, restart, log, progress_stream, started):
     total = "?" if table.total is None else f"{table.total:,}"
     log(f"{table.path.name}: {table.format}, {total} rows; {plan.describe()}")
     for note in table.notes:
@@ -381,16 +406,19 @@ def run_bulk(
         if resume:
             log("no interrupted run to resume: starting from the first row")
         shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-        spool.touch()
-        reject_spool.touch()
+        try:
+            work.mkdir(parents=True)
+            spool.touch()
+            reject_spool.touch()
+        except OSError as exc:
+            raise OutputError(f"cannot write beside {output}: {exc.strerror or type(exc).__name__}") from None
     resumed_from = done
 
     if options.engine == "ray":
         from .distributed import RayChunkClassifier
 
         engine = RayChunkClassifier(clf, workers=options.workers)
-        classified = engine.map_ordered(_prepared(table, plan, options, done), lambda p: p[1])
+        classified = engine.map_ordered(_prepared(table, plan, options, done, fmt), lambda p: p[1])
     else:
         if isinstance(clf, tuple):
             local = Classifier.load(clf[0], mode=clf[1], backend=clf[2])
@@ -398,7 +426,8 @@ def run_bulk(
             local = Classifier.load(clf) if isinstance(clf, (str, Path)) else clf
         engine = None
         classified = (
-            (p, _classify_chunk(local, p[1]) if p[1] else []) for p in _prepared(table, plan, options, done)
+            (p, _classify_chunk(local, p[1]) if p[1] else [])
+            for p in _prepared(table, plan, options, done, fmt)
         )
 
     progress = _Progress(table.total, progress_stream)
@@ -415,6 +444,7 @@ def run_bulk(
                         reject = {"row": row.number, "id": row_id, "reason": result}
                         rej_fh.write(json.dumps(reject, ensure_ascii=False) + "\n")
                         counts["rejected"] += 1
+                        counts[f"reason:{reason_kind(result)}"] += 1
                     else:
                         item = {"values": row.values, "result": result}
                         out_fh.write(json.dumps(item, ensure_ascii=False, default=str) + "\n")
@@ -430,7 +460,7 @@ def run_bulk(
         if engine is not None:
             engine.close()
 
-    summary = _finish(table, plan, output, fmt, spool, reject_spool, counts, done)
+    summary = _finish(table, plan, output, fmt, spool, reject_spool, counts, done, options.csv_escape)
     shutil.rmtree(work, ignore_errors=True)
     summary.seconds = time.perf_counter() - started
     summary.resumed_from = resumed_from
@@ -438,14 +468,15 @@ def run_bulk(
     return summary
 
 
-def _prepared(table: Table, plan: Plan, options: BulkOptions, skip: int):
+def _prepared(table: Table, plan: Plan, options: BulkOptions, skip: int, fmt: str = "jsonl"):
     """Per chunk: ``(slots, docs)``; a slot is (row, id, reason it is rejected or None)."""
     for chunk in _chunks(table.rows(), skip, options.chunk_size):
         docs, slots = [], []
         for row in chunk:
-            row_id = _row_id(row, plan)
-            if row.error:
-                slots.append((row, row_id, row.error))
+            row_id = _printable(_row_id(row, plan))
+            error = row.error or unwritable(row, fmt)
+            if error:
+                slots.append((row, row_id, error))
                 continue
             text = row_text(row, plan)
             if not text.strip():
@@ -455,6 +486,42 @@ def _prepared(table: Table, plan: Plan, options: BulkOptions, skip: int):
             docs.append(Document(text, str(title) if title else None, options.kind, row_id))
             slots.append((row, row_id, None))
         yield slots, docs
+
+
+def unwritable(row: Row, fmt: str) -> str | None:
+    """Why a row cannot be written to ``fmt`` unchanged, or None. The reason names the column and
+    the problem, never the text: a cell is never cut or stripped behind the user's back."""
+    for column, value in row.values.items():  # a file's text is classified, not written out
+        if not isinstance(value, str):
+            if isinstance(value, (list, dict)):
+                value = json.dumps(value, ensure_ascii=False)
+            else:
+                continue
+        found = SURROGATE.search(value)
+        if found:
+            return f"column {column} holds a lone surrogate (U+{ord(found.group()):04X}): not valid Unicode"
+        if fmt == "xlsx":
+            bad = XLSX_ILLEGAL.search(value)
+            if bad:
+                return (
+                    f"column {column} holds control character U+{ord(bad.group()):04X}, which XLSX cannot "
+                    "store; write CSV, JSONL or Parquet to keep it"
+                )
+            if len(value) > XLSX_MAX_CELL:
+                return (
+                    f"column {column} has {len(value):,} characters; an XLSX cell holds {XLSX_MAX_CELL:,}: "
+                    "write CSV, JSONL or Parquet to keep it whole"
+                )
+    return None
+
+
+def reason_kind(reason: str) -> str:
+    """A reject reason with its numbers as N, so the summary can count rows by reason."""
+    return re.sub(r"\b\d[\d,]*\b", "N", reason)[:120]
+
+
+def _printable(value: str) -> str:
+    return SURROGATE.sub("\ufffd", value)
 
 
 def _chunks(rows: Iterator[Row], skip: int, size: int) -> Iterator[list[Row]]:
@@ -504,6 +571,7 @@ def _finish(
     reject_spool: Path,
     counts: Counter,
     rows: int,
+    csv_escape: bool = True,
 ) -> Summary:
     columns = list(table.columns)
     rename = {c: (f"archetype_{c}" if c in columns else c) for c in RESULT_COLUMNS}
@@ -514,7 +582,13 @@ def _finish(
     dialect = table.dialect if (fmt == "csv" and table.format == "csv") else None
     encoding = "utf-8-sig" if table.encoding in ("utf-8-sig", "cp1252") and fmt == "csv" else "utf-8"
     writer = TableWriter(
-        tmp_out, fmt, out_columns, csv_dialect=dialect, encoding=encoding, typed=frozenset(rename.values())
+        tmp_out,
+        fmt,
+        out_columns,
+        csv_dialect=dialect,
+        encoding=encoding,
+        typed=frozenset(rename.values()),
+        escape_formulas=csv_escape,
     )
     written = 0
     with open(spool, encoding="utf-8") as fh:
@@ -530,7 +604,13 @@ def _finish(
             written += 1
     writer.close()
     rwriter = TableWriter(
-        tmp_rej, fmt, REJECT_COLUMNS, csv_dialect=dialect, encoding=encoding, typed=frozenset(REJECT_COLUMNS)
+        tmp_rej,
+        fmt,
+        REJECT_COLUMNS,
+        csv_dialect=dialect,
+        encoding=encoding,
+        typed=frozenset(REJECT_COLUMNS),
+        escape_formulas=csv_escape,
     )
     rejected = 0
     with open(reject_spool, encoding="utf-8") as fh:
@@ -538,6 +618,13 @@ def _finish(
             rwriter.write(json.loads(line))
             rejected += 1
     rwriter.close()
+    # Checked before anything is renamed into place: a mismatch leaves the run resumable, and no
+    # file under the final name that looks complete.
+    if rows != written + rejected or written != counts["classified"] or rejected != counts["rejected"]:
+        raise BulkError(
+            f"row count mismatch: {rows:,} read, {written:,} written, {rejected:,} rejected "
+            f"(checkpoint: {counts['classified']:,} and {counts['rejected']:,}); nothing was replaced"
+        )
     os.replace(tmp_rej, rej_out)
     os.replace(tmp_out, output)
     by = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("archetype:")}
@@ -552,7 +639,79 @@ def _finish(
         mixed=counts["mixed"],
         out_of_scope=by.get("out_of_scope", 0),
         needs_review=counts["needs_review"],
+        rejected_by={k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("reason:")},
     )
-    if not summary.balanced:  # pragma: no cover - would be a bug; say so loudly
-        raise BulkError(f"row count mismatch: {rows} read, {written} written, {rejected} rejected")
     return summary
+
+
+def check_output(input_path: Path, output: Path) -> None:
+    """Refuse an output (or its rejects file) that is the input, directly or through a link."""
+    for target in (output, rejects_path(output)):
+        same = target.resolve() == input_path.resolve()
+        if not same and target.exists() and input_path.exists():
+            with contextlib.suppress(OSError):
+                same = os.path.samefile(target, input_path)
+        if same:
+            raise OutputError(
+                f"--out {output} would replace the input {input_path}"
+                + (f" (through {target})" if target != output else "")
+                + "; write to another file"
+            )
+    if output.is_dir():
+        raise OutputError(f"--out {output} is a folder; give a file name such as {output / 'out.csv'}")
+
+
+def _try_lock(fh) -> None:
+    """Lock ``fh`` exclusively without waiting; BlockingIOError when another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            raise BlockingIOError from None
+        return
+    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+class _OutputLock:
+    """One run per output: a second run into the same file is refused, not interleaved."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.path = output.with_name(f".{output.name}.archetype-lock")
+        self.fh = None
+
+    def __enter__(self):
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            while True:
+                fh = open(self.path, "a+")  # noqa: SIM115 - held until __exit__
+                try:
+                    _try_lock(fh)
+                except BlockingIOError:
+                    fh.seek(0)
+                    holder = fh.read().strip() or "?"
+                    fh.close()
+                    raise OutputError(
+                        f"another archetype bulk run (pid {holder}) is writing {self.output}; "
+                        "wait for it to finish, or choose another --out"
+                    ) from None
+                # The lock file may have been removed by a run that just finished: lock the live one.
+                if os.path.exists(self.path) and os.path.samestat(os.fstat(fh.fileno()), os.stat(self.path)):
+                    break
+                fh.close()
+            fh.truncate(0)
+            fh.write(str(os.getpid()))
+            fh.flush()
+        except OSError as exc:
+            raise OutputError(f"cannot write {self.output}: {exc.strerror or type(exc).__name__}") from None
+        self.fh = fh
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+        self.fh.close()

@@ -117,6 +117,10 @@ def run_jsonl(
     return ok, errors
 
 
+def _json_limit(exc: Exception) -> str:
+    return "nested too deeply" if isinstance(exc, RecursionError) else "a number too long to read"
+
+
 def _jsonl_item(line_no: int, raw: bytes | str, kind: str | None, title: str | None) -> tuple[Any, Any]:
     """``(id, Document)`` for a good line, ``(id, error row)`` for a bad one."""
     from .pipeline import Document
@@ -134,6 +138,8 @@ def _jsonl_item(line_no: int, raw: bytes | str, kind: str | None, title: str | N
         return None, _jsonl_error(
             line_no, None, "bad_json", f"not valid JSON ({exc.msg} at column {exc.colno})"
         )
+    except (ValueError, RecursionError) as exc:  # a number too long to parse, nesting too deep
+        return None, _jsonl_error(line_no, None, "bad_json", f"not valid JSON ({_json_limit(exc)})")
     if not isinstance(obj, dict):
         return None, _jsonl_error(line_no, None, "bad_json", "expected a JSON object")
     doc_id = obj.get("id")
@@ -277,14 +283,17 @@ def _eval_real(args, data: Path) -> int:
     real = Path(args.real) if args.real else er.DEFAULT_REAL_DIR
     if not any((real / name).exists() for name in er.FILES):
         print(
-            f"no real documents to measure on: {real} holds neither {' nor '.join(er.FILES)}; "
-            "nothing to do",
+            f"no real documents to measure on: {real} holds neither {' nor '.join(er.FILES)}; nothing to do",
             file=sys.stderr,
         )
         return EXIT_OK
     clf = _load(args)
     report = er.evaluate_real(
-        clf, real, data, baselines=not args.no_baselines, limit=args.limit,
+        clf,
+        real,
+        data,
+        baselines=not args.no_baselines,
+        limit=args.limit,
         log=lambda m: print(m, file=sys.stderr),
     )
     j, m = er.write_real_report(report, Path(args.report_dir))
@@ -321,6 +330,7 @@ def cmd_bulk(args) -> int:
         chunk_size=args.chunk_size,
         engine=args.engine,
         workers=args.workers,
+        csv_escape=not args.no_csv_escape,
     )
     if args.engine == "ray":
         from .pipeline import default_model_dir
@@ -350,8 +360,11 @@ def cmd_serve(args) -> int:
     )
     overrides = {k: v for k, v in pairs if v}
     settings = Settings(**overrides)
+    # force: main() already set up WARNING logging, which would swallow the app's INFO lines.
     logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        force=True,
     )
     from .persistence import read_manifest
     from .pipeline import default_model_dir
@@ -480,6 +493,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="local (default), or ray: classify chunks on a Ray cluster (RAY_ADDRESS, else a local one)",
     )
     p.add_argument("--workers", type=int, default=2, help="with --engine ray: classifier actors")
+    p.add_argument(
+        "--no-csv-escape",
+        action="store_true",
+        help="CSV output: write cells starting with = + - @ as they are (by default they get a "
+        "leading ' so a spreadsheet shows them as text instead of running them as formulas)",
+    )
     model_opt(p)
     p.set_defaults(func=cmd_bulk)
 
@@ -521,6 +540,15 @@ def main(argv: list[str] | None = None) -> int:
         # Unix tool killed by SIGPIPE reports.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as exc:  # a file we were told to write or read: its name, not a traceback
+        _err(f"{exc.filename or 'file'}: {exc.strerror or type(exc).__name__}")
+        return EXIT_BAD_INPUT
+    except Exception as exc:
+        if args.verbose:
+            raise
+        # The type only: a traceback's message could quote a document (resumes are personal data).
+        _err(f"internal error ({type(exc).__name__}); run with -v for the traceback")
+        return EXIT_FAIL
 
 
 if __name__ == "__main__":

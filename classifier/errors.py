@@ -25,6 +25,18 @@ class TextTooLargeError(InputError):
     code = "text_too_large"
 
 
+class InvalidUnicodeError(InputError):
+    """Text holding lone surrogates: it cannot be encoded, hashed or written back as UTF-8."""
+
+    code = "invalid_unicode"
+
+
+class ExtractionLimitError(InputError):
+    """An upload expands past the decompressed-size or time budget (an archive or stream bomb)."""
+
+    code = "extraction_limit"
+
+
 class UnsupportedLanguageError(InputError):
     code = "unsupported_language"
 
@@ -35,6 +47,10 @@ class UnsupportedFormatError(InputError):
 
 class InvalidKindError(InputError):
     code = "invalid_kind"
+
+
+class OutputError(ArchetypeError):
+    """A bulk run cannot write where it was told to (the input itself, unwritable, in use)."""
 
 
 class ModelError(ArchetypeError):

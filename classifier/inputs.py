@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import re
 
-from .errors import BinaryInputError, EmptyTextError, TextTooLargeError, UnsupportedLanguageError
+from .errors import (
+    BinaryInputError,
+    EmptyTextError,
+    InvalidUnicodeError,
+    TextTooLargeError,
+    UnsupportedLanguageError,
+)
 
 DEFAULT_MAX_CHARS = 200_000  # about 30,000 words: far above any real JD or resume
 
@@ -178,6 +184,20 @@ def check_not_binary(text: str, *, source: str = "input") -> None:
         )
 
 
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_unicode(text: str, *, source: str = "text") -> None:
+    """Refuse lone surrogates (JSON allows ``\\ud800``): such text cannot be encoded as UTF-8,
+    so it could be neither hashed for the cache nor written back out."""
+    found = SURROGATE.search(text)
+    if found:
+        raise InvalidUnicodeError(
+            f"{source} holds a lone surrogate (U+{ord(found.group()):04X}) at character {found.start():,}; "
+            "send valid Unicode text"
+        )
+
+
 def check_text(text: object, *, max_chars: int = DEFAULT_MAX_CHARS, source: str = "text") -> str:
     """Return ``text`` if it can be classified, else raise an InputError naming the problem."""
     if not isinstance(text, str):
@@ -189,6 +209,7 @@ def check_text(text: object, *, max_chars: int = DEFAULT_MAX_CHARS, source: str 
             f"{source} has {len(text):,} characters; the limit is {max_chars:,} "
             "(split the file or raise the limit)"
         )
+    check_unicode(text, source=source)
     check_not_binary(text, source=source)
     check_language(text, source=source)
     return text

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import platform
 import shutil
@@ -66,6 +67,71 @@ def library_versions() -> dict[str, str]:
     return out
 
 
+def model_version(heads_sha256: str, rules: dict[str, Any]) -> str:
+    """The version names everything that decides a result: the heads and the rules applied to them."""
+    digest = hashlib.sha256((heads_sha256 + json.dumps(rules, sort_keys=True)).encode()).hexdigest()
+    return f"archetype-{digest[:12]}"
+
+
+# Each manifest setting: (type, low, high, low inclusive). An edited value outside its range
+# (temperature 0 gives NaN probabilities, a negative one flips the verdict) is refused on load.
+_PROBABILITY = (float, 0.0, 1.0, True)
+_RULE_RANGES: dict[str, dict[str, tuple]] = {
+    "mix_rule": {
+        "threshold": _PROBABILITY,
+        "min_segments": (int, 0, 10_000, True),
+        "confidence": _PROBABILITY,
+        "context": _PROBABILITY,
+        "spread_min_segments": (int, 0, 10_000, True),
+        "spread_confidence": _PROBABILITY,
+        "spread_threshold": _PROBABILITY,
+    },
+    "review_rule": {"min_confidence": _PROBABILITY, "min_margin": _PROBABILITY, "even_blend": _PROBABILITY},
+}
+_RANGES: dict[str, tuple] = {
+    "temperature": (float, 0.0, 100.0, False),
+    "shares_weight": (float, 0.0, 1000.0, True),
+    "text_weight": (float, 0.0, 1.0, True),
+}
+
+
+def _check_value(where: str, value: Any, spec: tuple) -> None:
+    kind, low, high, inclusive = spec
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ModelError(f"{where}: {value!r} is not a number")
+    if kind is int and not isinstance(value, int):
+        raise ModelError(f"{where}: {value!r} is not a whole number")
+    if not math.isfinite(value) or value > high or value < low or (value == low and not inclusive):
+        bound = "[" if inclusive else "("
+        raise ModelError(f"{where}: {value!r} is outside {bound}{low}, {high}]")
+
+
+def check_entry(entry: dict[str, Any], where: str) -> None:
+    """Refuse settings of the wrong type or range, and a version that does not cover them."""
+    for key, spec in _RANGES.items():
+        if key in entry or key == "temperature":
+            _check_value(f"{where} {key}", entry.get(key), spec)
+    for rule, fields in _RULE_RANGES.items():
+        values = entry.get(rule)
+        if not isinstance(values, dict):
+            raise ModelError(f"{where} {rule}: expected an object of settings, got {type(values).__name__}")
+        unknown = set(values) - set(fields)
+        if unknown:
+            raise ModelError(f"{where} {rule}: unknown settings {', '.join(sorted(unknown))}")
+        for name, value in values.items():
+            _check_value(f"{where} {rule}.{name}", value, fields[name])
+    rules = {
+        k: entry[k]
+        for k in ("temperature", "mix_rule", "review_rule", "shares_weight", "text_weight")
+        if k in entry
+    }
+    if entry.get("model_version") != model_version(str(entry.get("heads_sha256")), rules):
+        raise ModelError(
+            f"{where}: the settings do not match model_version {entry.get('model_version')!r} "
+            "(the manifest was edited after saving); retrain or restore it"
+        )
+
+
 def _heads_entry(model: ArchetypeModel, path: Path) -> dict[str, Any]:
     """Write a model's heads to ``path`` (npz of plain arrays) and describe them for the manifest."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,10 +157,8 @@ def _heads_entry(model: ArchetypeModel, path: Path) -> dict[str, Any]:
         "shares_weight": model.shares_weight,
         "text_weight": model.text_weight,
     }
-    # The version names everything that decides a result: the heads and the rules applied to them.
-    version = hashlib.sha256((digest + json.dumps(rules, sort_keys=True)).encode()).hexdigest()
     return {
-        "model_version": f"archetype-{version[:12]}",
+        "model_version": model_version(digest, rules),
         "heads_sha256": digest,
         "dimension": model.dimension,
         **rules,
@@ -211,6 +275,11 @@ def load_model(directory: Path, mode: str = "standard") -> tuple[ArchetypeModel,
             "modified; retrain or restore it"
         )
     seg, doc, lexicon, text_head, text_lexicon = _read_heads(heads_path)
+    check_entry(manifest["fast"] if mode == "fast" else manifest, f"{directory / MANIFEST_FILE}")
+    if entry.get("dimension") != doc.n_features - len(OUTCOME_NAMES) - (lexicon.size if lexicon else 0):
+        raise ModelError(
+            f"{directory / MANIFEST_FILE}: dimension {entry.get('dimension')!r} does not fit the heads"
+        )
     try:
         model = ArchetypeModel(
             segment_head=seg,

@@ -16,7 +16,7 @@ import numpy as np
 
 from .encoder import CachedEncoder, Encoder, SentenceTransformerEncoder
 from .errors import InputError, InvalidKindError
-from .inputs import DEFAULT_MAX_CHARS, check_text
+from .inputs import DEFAULT_MAX_CHARS, check_text, check_unicode
 from .kind import Kind, detect_kind, parse_kind
 from .lexical import SparseRows
 from .mixing import is_mixed
@@ -182,6 +182,8 @@ class Classifier:
         text = check_text(doc.text, max_chars=self.max_chars)
         if doc.title is not None and not isinstance(doc.title, str):
             raise InputError(f"title must be a string, got {type(doc.title).__name__}")
+        if doc.title:
+            check_unicode(doc.title, source="title")
         kind = parse_kind(doc.kind)
         if kind is Kind.AUTO:
             kind = detect_kind(text)

@@ -9,11 +9,21 @@ from __future__ import annotations
 import html
 import io
 import re
+import time
+import zipfile
 from html.parser import HTMLParser
 from pathlib import PurePath
 
-from .errors import BinaryInputError, InputError, UnsupportedFormatError
+from .errors import BinaryInputError, ExtractionLimitError, InputError, UnsupportedFormatError
 from .inputs import decode_bytes
+
+# A real resume or JD decompresses to well under a few MB; bombs decompress to hundreds.
+MAX_EXTRACTED_BYTES = 8 * 1024 * 1024
+MAX_EXTRACT_SECONDS = 10.0
+MAX_PDF_PAGES = 200
+MAX_ZIP_MEMBERS = 2000
+# Operators and operands in one PDF content stream: a dense real page has tens of thousands.
+MAX_PDF_STREAM_WORK = 100_000
 
 FORMATS = ("pdf", "docx", "html", "txt")
 _BLOCK_TAGS = {
@@ -104,48 +114,136 @@ def detect_format(filename: str | None, content_type: str | None, data: bytes) -
     )
 
 
-def _pdf(data: bytes, name: str) -> str:
-    from pypdf import PdfReader
+class _Budget:
+    """Decompressed bytes and seconds one document may cost; checked between pages and parts."""
 
+    def __init__(self, name: str, max_bytes: int, seconds: float) -> None:
+        self.name, self.max_bytes, self.seconds = name, max_bytes, seconds
+        self.deadline = time.monotonic() + seconds
+
+    def tick(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise ExtractionLimitError(
+                f"{self.name}: reading the text took over {self.seconds:g}s; the file is too complex"
+            )
+
+    def over(self, what: str) -> ExtractionLimitError:
+        return ExtractionLimitError(
+            f"{self.name}: {what} decompresses past the {self.max_bytes:,}-byte limit (a compression bomb?)"
+        )
+
+
+def _pdf(data: bytes, name: str, budget: _Budget) -> str:
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError
+
+    limits = {
+        f"{k}_maximum_output_length": budget.max_bytes
+        for k in ("zlib", "lzw", "jbig2", "run_length", "brotli")
+    }
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise InputError(f"{name}: the PDF is encrypted; send an unlocked copy")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with apply_configuration(
+            **limits,
+            array_based_stream_maximum_output_length=budget.max_bytes,
+            stream_decoding_work_maximum_length=4 * budget.max_bytes,
+            stream_parsing_work_maximum_count=MAX_PDF_STREAM_WORK,
+        ):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                raise InputError(f"{name}: the PDF is encrypted; send an unlocked copy")
+            if len(reader.pages) > MAX_PDF_PAGES:
+                raise ExtractionLimitError(
+                    f"{name}: {len(reader.pages):,} pages; the limit is {MAX_PDF_PAGES}"
+                )
+            pages, size = [], 0
+            for page in reader.pages:
+                budget.tick()
+                pages.append(page.extract_text() or "")
+                size += len(pages[-1])
+                if size > budget.max_bytes:
+                    raise budget.over("its text")
+            budget.tick()
     except InputError:
         raise
+    except LimitReachedError:
+        raise ExtractionLimitError(
+            f"{name}: a stream inflates or parses past the safety limits (a compression bomb?)"
+        ) from None
     except Exception as exc:
-        raise InputError(f"{name}: cannot read this PDF (corrupt or not a PDF): {exc}") from None
+        raise InputError(
+            f"{name}: cannot read this PDF (corrupt or not a PDF): {type(exc).__name__}"
+        ) from None
     text = "\n".join(pages).strip()
     if not text:
         raise InputError(f"{name}: the PDF has no extractable text (a scanned image?)")
     return text
 
 
-def _docx(data: bytes, name: str) -> str:
+def check_zip(source, name: str, max_bytes: int) -> None:
+    """Refuse an Office file whose parts decompress past ``max_bytes`` before anything inflates it.
+
+    zipfile stops each member at its declared size, so the declared sizes bound what reading costs."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a ZIP: the format's own reader says what is wrong
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise ExtractionLimitError(
+            f"{name}: {len(members):,} parts in the archive; the limit is {MAX_ZIP_MEMBERS:,}"
+        )
+    total = sum(m.file_size for m in members)
+    if total > max_bytes:
+        raise ExtractionLimitError(
+            f"{name}: the archive decompresses to {total:,} bytes; the limit is {max_bytes:,} "
+            "(a compression bomb?)"
+        )
+
+
+def _docx(data: bytes, name: str, budget: _Budget) -> str:
     import docx
 
+    check_zip(io.BytesIO(data), name, budget.max_bytes)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:
-        raise InputError(f"{name}: cannot read this DOCX (corrupt or not a DOCX): {exc}") from None
-    lines = [p.text for p in document.paragraphs]
+        raise InputError(
+            f"{name}: cannot read this DOCX (corrupt or not a DOCX): {type(exc).__name__}"
+        ) from None
+    budget.tick()
+    lines = []
+    for i, p in enumerate(document.paragraphs):
+        if i % 500 == 0:
+            budget.tick()
+        lines.append(p.text)
     for table in document.tables:
         for row in table.rows:
+            budget.tick()
             lines.append(" | ".join(cell.text for cell in row.cells))
     return "\n".join(lines).strip()
 
 
-def extract_text(data: bytes, filename: str | None = None, content_type: str | None = None) -> str:
-    """Plain text of a PDF, DOCX, HTML or TXT document given as bytes."""
+def extract_text(
+    data: bytes,
+    filename: str | None = None,
+    content_type: str | None = None,
+    *,
+    max_extracted_bytes: int = MAX_EXTRACTED_BYTES,
+    max_seconds: float = MAX_EXTRACT_SECONDS,
+) -> str:
+    """Plain text of a PDF, DOCX, HTML or TXT document given as bytes.
+
+    ``max_extracted_bytes`` and ``max_seconds`` bound what one file may cost (decompression bombs,
+    pathological streams); past them it is refused with ExtractionLimitError."""
     name = filename or "upload"
     if not data:
         raise InputError(f"{name}: the file is empty")
     fmt = detect_format(filename, content_type, data)
+    budget = _Budget(name, max_extracted_bytes, max_seconds)
     if fmt == "pdf":
-        return _pdf(data, name)
+        return _pdf(data, name, budget)
     if fmt == "docx":
-        return _docx(data, name)
+        return _docx(data, name, budget)
     if data[:4] == b"PK\x03\x04":
         raise BinaryInputError(f"{name}: looks like a ZIP or Office file, not {fmt} text")
     text = decode_bytes(data, source=name)

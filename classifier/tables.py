@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class Table:
     total: int | None = None  # rows, when cheap to know (for the progress bar)
     encoding: str = "utf-8"
     dialect: Any = None
+    legacy: bool = False  # some rows are Windows-1252, not UTF-8
     notes: list[str] = field(default_factory=list)
 
     def rows(self) -> Iterator[Row]:
@@ -70,7 +72,7 @@ class Table:
     # -- CSV ------------------------------------------------------------------------------------
     def _csv_rows(self) -> Iterator[Row]:
         with open(self.path, encoding=self.encoding, errors="surrogateescape", newline="") as fh:
-            reader = csv.reader(_no_nul(fh), self.dialect)
+            reader = csv.reader(_mark_nul(fh), self.dialect)
             next(reader, None)  # header
             number = 0
             while True:
@@ -86,9 +88,18 @@ class Table:
                 if not record:
                     yield Row(number, {}, "empty line")
                     continue
-                if any(_has_surrogate(v) for v in record):
-                    yield Row(number, {}, f"undecodable bytes (not valid {self.encoding} text)")
+                if any(NUL_MARK in v for v in record):
+                    values = dict(zip(self.columns, (v.replace(NUL_MARK, "") for v in record), strict=False))
+                    yield Row(number, values, "NUL bytes in the row (a cell cannot hold them unchanged)")
                     continue
+                if any(_has_surrogate(v) for v in record):
+                    # The file mixes encodings: this row is not UTF-8, so read it as Windows-1252.
+                    try:
+                        record = [_as_cp1252(v) for v in record]
+                    except UnicodeDecodeError:
+                        values = dict(zip(self.columns, record, strict=False))  # for the id
+                        yield Row(number, values, "undecodable bytes (neither UTF-8 nor Windows-1252 text)")
+                        continue
                 if len(record) != len(self.columns):
                     values = dict(zip(self.columns, record, strict=False))
                     yield Row(
@@ -138,6 +149,12 @@ class Table:
                 except json.JSONDecodeError as exc:
                     yield Row(number, {}, f"not valid JSON ({exc.msg} at column {exc.colno})")
                     continue
+                except RecursionError:
+                    yield Row(number, {}, "not valid JSON (nested too deeply)")
+                    continue
+                except ValueError:  # Python refuses integers of more than 4,300 digits
+                    yield Row(number, {}, "not valid JSON (a number too long to read)")
+                    continue
                 if not isinstance(obj, dict):
                     yield Row(number, {}, "expected a JSON object")
                     continue
@@ -167,9 +184,19 @@ class Table:
             yield Row(number, {"file": name}, text=text)
 
 
-def _no_nul(lines):
+NUL_MARK = "\udc00"  # a lone surrogate surrogateescape never makes: marks where a NUL byte was
+
+
+def _mark_nul(lines):
+    """NUL bytes become a marker, so the row holding one is rejected rather than silently changed."""
     for line in lines:
-        yield line.replace("\x00", "") if "\x00" in line else line
+        yield line.replace("\x00", NUL_MARK) if "\x00" in line else line
+
+
+def _as_cp1252(value: str) -> str:
+    if not _has_surrogate(value):
+        return value  # plain ASCII reads the same either way
+    return value.encode("utf-8", "surrogateescape").decode("cp1252")
 
 
 def _has_surrogate(value: str) -> bool:
@@ -192,22 +219,25 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def _detect_encoding(path: Path) -> str:
-    """UTF-8 (BOM or not) when the bytes are UTF-8 or mostly so; else Windows-1252, as Excel writes."""
-    good = bad = 0
+def _detect_encoding(path: Path) -> tuple[str, bool]:
+    """The encoding to read with (UTF-8, with or without BOM) and whether some rows are not UTF-8.
+
+    Files are read as UTF-8 and each row that is not valid UTF-8 is read as Windows-1252 on its
+    own (as Excel writes): reading a whole file that mixes the two as Windows-1252 garbled its
+    UTF-8 rows."""
     with open(path, "rb") as fh:
-        head = fh.read(3)
-        if head == b"\xef\xbb\xbf":
-            return "utf-8-sig"
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+        if fh.read(3) == b"\xef\xbb\xbf":
+            encoding = "utf-8-sig"
+        else:
+            encoding = "utf-8"
+            fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
         for chunk in iter(lambda: fh.read(1 << 20), b""):
-            text = decoder.decode(chunk)
-            bad += sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
-            good += sum(1 for ch in text if ord(ch) > 127 and not "\udc80" <= ch <= "\udcff")
-    if bad == 0 or good > bad:
-        return "utf-8"  # rows holding the few bad bytes are rejected, not mis-decoded
-    return "cp1252"
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return encoding, True
+    return encoding, False
 
 
 def open_table(path: str | Path) -> Table:
@@ -231,7 +261,7 @@ def open_table(path: str | Path) -> Table:
 
 
 def _open_csv(path: Path) -> Table:
-    encoding = _detect_encoding(path)
+    encoding, legacy = _detect_encoding(path)
     with open(path, encoding=encoding, errors="surrogateescape", newline="") as fh:
         sample = fh.read(65536)
     try:
@@ -241,14 +271,19 @@ def _open_csv(path: Path) -> Table:
     dialect.doublequote = True
     dialect.quotechar = '"'
     with open(path, encoding=encoding, errors="surrogateescape", newline="") as fh:
-        reader = csv.reader(_no_nul(fh), dialect)
+        reader = csv.reader(_mark_nul(fh), dialect)
         header = next(reader, None)
         if not header:
             raise InputError(f"{path}: the file is empty (no header row)")
         total = sum(1 for _ in _safe(reader))
+    try:
+        header = [_as_cp1252(h).replace(NUL_MARK, "") for h in header]
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: the header row is neither UTF-8 nor Windows-1252 text") from None
     table = Table(path, "csv", _unique(header), total=total, encoding=encoding, dialect=dialect)
-    if encoding == "cp1252":
-        table.notes.append("read as Windows-1252 (the file is not UTF-8)")
+    table.legacy = legacy
+    if legacy:
+        table.notes.append("rows that are not UTF-8 are read as Windows-1252, each on its own")
     return table
 
 
@@ -262,9 +297,35 @@ def _safe(reader):
             yield None
 
 
+MAX_XLSX_BYTES = 1 << 30  # a workbook's parts, decompressed
+MAX_XLSX_RATIO = 100  # real sheets compress 5-20x; a part past 100x and 16 MB is a bomb
+
+
+def check_workbook(path: Path, max_bytes: int = MAX_XLSX_BYTES) -> None:
+    """Refuse a workbook whose parts decompress past ``max_bytes``, or one part far past any real
+    compression ratio, before openpyxl inflates it (it holds shared strings in memory)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl says what is wrong
+    total = sum(m.file_size for m in members)
+    if total > max_bytes:
+        raise InputError(f"{path}: the workbook decompresses to {total:,} bytes; the limit is {max_bytes:,}")
+    for m in members:
+        if m.file_size > 16 << 20 and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1):
+            raise InputError(
+                f"{path}: part {m.filename} inflates {m.compress_size:,} bytes to {m.file_size:,} "
+                f"(over {MAX_XLSX_RATIO}x): a compression bomb, refused"
+            )
+
+
 def _open_xlsx(path: Path) -> Table:
     import openpyxl
 
+    check_workbook(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
@@ -289,7 +350,7 @@ def _open_jsonl(path: Path) -> Table:
             if total <= 200:
                 try:
                     obj = json.loads(raw)
-                except (json.JSONDecodeError, UnicodeDecodeError):
+                except (ValueError, RecursionError):  # bad JSON, bytes, huge numbers, deep nesting
                     continue
                 if isinstance(obj, dict):
                     columns += [k for k in obj if k not in columns]
@@ -319,10 +380,13 @@ class TableWriter:
         csv_dialect=None,
         encoding="utf-8",
         typed: frozenset[str] = frozenset(),
+        escape_formulas: bool = True,
     ):
         """``typed``: the columns this project adds, which get fixed Parquet types; input columns
-        are written as text (an input column named ``confidence`` is not forced to a number)."""
+        are written as text (an input column named ``confidence`` is not forced to a number).
+        ``escape_formulas``: CSV cells that Excel would run as formulas get a leading ``'``."""
         self.path, self.format, self.columns, self.typed = path, fmt, columns, typed
+        self.escape_formulas = escape_formulas
         self._batch: list[dict] = []
         if fmt == "csv":
             self._fh = open(path, "w", encoding=encoding, newline="")  # noqa: SIM115 - closed in close()
@@ -343,17 +407,36 @@ class TableWriter:
 
     def write(self, row: dict) -> None:
         if self.format == "csv":
-            self._csv.writerow([_cell(row.get(c)) for c in self.columns])
+            cells = [_cell(row.get(c)) for c in self.columns]
+            if self.escape_formulas:
+                cells = [escape_formula(c) for c in cells]
+            self._csv.writerow(cells)
         elif self.format == "jsonl":
             self._fh.write(
                 json.dumps({c: row.get(c) for c in self.columns if c in row}, ensure_ascii=False) + "\n"
             )
         elif self.format == "xlsx":
-            self._ws.append([_xlsx_cell(row.get(c)) for c in self.columns])
+            self._ws.append([self._xlsx_cell(row.get(c)) for c in self.columns])
         else:
             self._batch.append(row)
             if len(self._batch) >= 2048:
                 self._flush_parquet()
+
+    def _xlsx_cell(self, value: Any) -> Any:
+        """Text is written as text, always: a string starting with = is not a formula."""
+        from openpyxl.cell import WriteOnlyCell
+
+        if isinstance(value, (dict, list)):
+            value = json.dumps(value, ensure_ascii=False)
+        if not isinstance(value, str):
+            return value
+        if len(value) > XLSX_MAX_CELL or XLSX_ILLEGAL.search(value):  # bulk rejects these rows first
+            raise InputError(
+                f"{self.path.name}: a cell XLSX cannot hold unchanged (too long or control characters)"
+            )
+        cell = WriteOnlyCell(self._ws, value=value)
+        cell.data_type = "s"
+        return cell
 
     def _flush_parquet(self) -> None:
         import pyarrow as pa
@@ -422,12 +505,19 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _xlsx_cell(value: Any) -> Any:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and len(value) > 32767:  # Excel's cell limit
-        return value[:32760] + "[...]"
-    return value
+XLSX_MAX_CELL = 32767  # Excel's limit on one cell's characters
+XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters XML 1.0 forbids
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what Excel (and LibreOffice) read as a formula
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def escape_formula(cell: str) -> str:
+    """OWASP's CSV-injection advice: a cell starting with = + - @ tab or CR gets a leading ``'``,
+    so a spreadsheet shows it as text instead of running it. Plain numbers (-5, +1.5) are left as
+    they are: they cannot be formulas."""
+    if cell.startswith(FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def _parquet_cell(value: Any) -> Any:

@@ -25,17 +25,12 @@ from classifier import Classifier
 from classifier.errors import ArchetypeError, InputError, TextTooLargeError, UnsupportedFormatError
 from classifier.pay import load_bands
 
+from .limits import JSON_ENDPOINTS, UPLOAD_ENDPOINTS, BodyLimit, body_limit, error
 from .routes import api, pages
 from .settings import Settings
 
 log = logging.getLogger("archetype.service")
 STATIC = Path(__file__).resolve().parent / "static"
-JSON_ENDPOINTS = {"/v1/classify", "/v1/classify/batch", "/v1/lint"}
-UPLOAD_ENDPOINTS = {"/v1/classify/file", "/v1/lint/file"}
-
-
-def error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status, headers=headers)
 
 
 def create_app(settings: Settings | None = None, *, classifier: Classifier | None = None) -> FastAPI:
@@ -67,6 +62,8 @@ def create_app(settings: Settings | None = None, *, classifier: Classifier | Non
         app.state.pay_bands = load_bands(settings.pay_bands) if settings.pay_bands else None
         app.state.classifier = clf
         app.state.limiter = anyio.CapacityLimiter(max(1, settings.workers))
+        # Uploads are read under their own limiter: slow files never hold the classification slots.
+        app.state.upload_limiter = anyio.CapacityLimiter(max(1, settings.upload_workers))
         yield
         app.state.classifier = None
 
@@ -80,6 +77,7 @@ def create_app(settings: Settings | None = None, *, classifier: Classifier | Non
     app.state.settings = settings
     app.state.classifier = None
     app.state.pay_bands = None
+    app.add_middleware(BodyLimit, settings=settings)  # inside the gate: runs after its cheap checks
 
     @app.middleware("http")
     async def gate(request: Request, call_next):
@@ -89,7 +87,14 @@ def create_app(settings: Settings | None = None, *, classifier: Classifier | Non
         if path.startswith("/v1/") and request.method == "POST":
             response = _check(request, settings, path)
         if response is None:
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception as exc:  # noqa: BLE001 - answered here so no server logs a traceback
+                # The type only: exception text could quote the document.
+                log.error("%s %s failed: %s", request.method, path, type(exc).__name__)
+                response = error(
+                    500, "internal", f"internal error ({type(exc).__name__}); the server keeps serving"
+                )
         log.info(
             "%s %s %s %sB %.0fms",
             request.method,
@@ -169,7 +174,7 @@ def create_app(settings: Settings | None = None, *, classifier: Classifier | Non
 
 
 def _check(request: Request, settings: Settings, path: str) -> JSONResponse | None:
-    """Content type and declared size, before the body is read."""
+    """Content type and declared size, before the body is read (BodyLimit counts what arrives)."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     length = request.headers.get("content-length")
     if path in JSON_ENDPOINTS:
@@ -179,9 +184,6 @@ def _check(request: Request, settings: Settings, path: str) -> JSONResponse | No
                 "unsupported_media_type",
                 f"send the body as application/json, not {ctype or 'no content type'}",
             )
-        # JSON escaping can at most ~6x a text; batch bodies carry up to max_batch texts.
-        factor = settings.max_batch if path.endswith("/batch") else 1
-        limit = 6 * settings.max_chars * factor + 65536
     elif path in UPLOAD_ENDPOINTS:
         if ctype != "multipart/form-data":
             return error(
@@ -189,9 +191,9 @@ def _check(request: Request, settings: Settings, path: str) -> JSONResponse | No
                 "unsupported_media_type",
                 f"upload the file as multipart/form-data, not {ctype or 'no content type'}",
             )
-        limit = settings.max_upload_bytes + 65536
     else:
         return None
+    limit = body_limit(settings, path)
     if length and length.isdigit() and int(length) > limit:
         return error(413, "body_too_large", f"request body is {int(length):,} bytes; the limit is {limit:,}")
     return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 KindName = Literal["jd", "resume", "auto"]
 ArchetypeName = Literal[
@@ -12,12 +12,27 @@ ArchetypeName = Literal[
 ]
 
 
+MAX_FIELD = 500
+
+
+def _short(value: str | None) -> str | None:
+    # Checked here, not with max_length: pydantic's constrained strings refuse a lone surrogate
+    # for the whole request, and a batch must fail only the document that holds one.
+    if value is not None and len(value) > MAX_FIELD:
+        raise ValueError(f"String should have at most {MAX_FIELD} characters")
+    return value
+
+
 class ClassifyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(..., description="the JD or resume as plain text (HTML remnants are fine)")
-    title: str | None = Field(None, max_length=500, description="job title; only feeds title_mismatch")
+    title: str | None = Field(
+        None, description="job title (500 characters at most); only feeds title_mismatch"
+    )
     kind: KindName = "auto"
-    id: str | None = Field(None, max_length=500, description="echoed back in batch results")
+    id: str | None = Field(None, description="echoed back in batch results (500 characters at most)")
+
+    _short_fields = field_validator("title", "id")(_short)
 
 
 class BatchRequest(BaseModel):
@@ -33,8 +48,10 @@ class LintRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str
     title: str | None = Field(
-        None, max_length=500, description="default: the text's first line when it is a title"
+        None, description="500 characters at most; default: the text's first line when it is a title"
     )
+
+    _short_title = field_validator("title")(_short)
     allow_mix: list[ArchetypeName] = Field(default_factory=list, description="an intended blend")
     fail_on: SeverityName = Field("error", description="lowest severity that makes `passed` false")
     rules: dict[str, LevelName] = Field(

@@ -77,7 +77,7 @@ def test_bad_rows_are_rejected_with_reasons_and_counted(_classifier, tmp_path):
         b'1,ML Engineer,"'
         + (ML_JD + "\nOffices in Z\u00fcrich \u2013 M\u00fcnchen.").encode().replace(b'"', b'""')
         + b'"\n',  # embedded newlines, UTF-8
-        b"2,Bad bytes,Train ranking models \xff\xfe in production\n",  # undecodable
+        b"2,Bad bytes,Train ranking models \x81\x8d in production\n",  # neither UTF-8 nor Windows-1252
         b"3,Ragged,too,many,fields\n",
         b"4,Empty,\n",
         b"5,Binary,\x01\x02\x03\x04\x05\x06\x07\x08\x01\x02\x03\x04\x05\x06\x07\x08\n",

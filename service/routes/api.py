@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from classifier import TAXONOMY, Classifier, Document, Label
 from classifier.errors import InputError, TextTooLargeError
+from classifier.inputs import SURROGATE
 from classifier.lint import LintReport, lint
 from classifier.lintconfig import LintConfig, check_fail_on, check_rule
 from classifier.readers import extract_text
@@ -98,10 +99,11 @@ async def classify_batch(body: BatchRequest, request: Request, clf: ClassifierDe
     results = await run(request, clf.classify_batch, docs)
     items = []
     for i, (doc, res) in enumerate(zip(body.documents, results, strict=True)):
+        doc_id = _printable_id(doc.id)
         if isinstance(res, InputError):
-            items.append(BatchItemOut(index=i, id=doc.id, error=ErrorBody(code=res.code, message=str(res))))
+            items.append(BatchItemOut(index=i, id=doc_id, error=ErrorBody(code=res.code, message=str(res))))
         else:
-            items.append(BatchItemOut(index=i, id=doc.id, result=ClassificationOut(**res.to_dict())))
+            items.append(BatchItemOut(index=i, id=doc_id, result=ClassificationOut(**res.to_dict())))
     log.info("batch n=%d errors=%d", n, sum(1 for r in results if isinstance(r, InputError)))
     return BatchOut(results=items)
 
@@ -111,6 +113,13 @@ def _config(request: Request, fail_on: str, rules: dict[str, str]) -> LintConfig
     for rule, level in rules.items():
         config.rules[check_rule(rule, "rules")] = level
     return config
+
+
+def _printable_id(value: str | None) -> str | None:
+    """An id echoed back as sent, except lone surrogates (not encodable), which become U+FFFD."""
+    if value is None:
+        return None
+    return SURROGATE.sub("\ufffd", value)
 
 
 @router.post("/lint", response_model=LintOut, responses=ERRORS)
@@ -167,7 +176,18 @@ async def _read_upload(request: Request, settings: Settings, file: UploadFile) -
         raise TextTooLargeError(
             f"{file.filename}: the file is over the {settings.max_upload_bytes:,}-byte upload limit"
         )
-    return await run(request, extract_text, data, file.filename, file.content_type)
+    # Read under the upload limiter, not the classification one: slow files never starve lint.
+    return await anyio.to_thread.run_sync(
+        partial(
+            extract_text,
+            data,
+            file.filename,
+            file.content_type,
+            max_extracted_bytes=settings.max_extracted_bytes,
+            max_seconds=settings.extract_seconds,
+        ),
+        limiter=request.app.state.upload_limiter,
+    )
 
 
 @router.post("/classify/file", response_model=ClassificationOut, responses=ERRORS)
