@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from classifier.data import load_documents, load_split, split_documents
@@ -22,30 +23,35 @@ from classifier.evaluate_real import DEFAULT_REAL_DIR, evaluate_real
 from classifier.pipeline import Classifier
 from classifier.train import TrainOptions, train
 
+# The previous release's design; every other variant names what it changes.
+PREVIOUS = TrainOptions(
+    shares_weight=3.0, text_weight=0.0, calibration="val", review_catch=0.0, mix_tuning="all"
+)
 VARIANTS = {
-    # the previous design: segment shares in the document head, temperature on validation
-    "shares": TrainOptions(),
-    "shares-writers": TrainOptions(calibration="writers"),
-    "weak-shares-writers": TrainOptions(weak_weight=0.5, calibration="writers"),
-    "noshares-writers": TrainOptions(shares_weight=0.0, calibration="writers"),
-    "text30-noshares": TrainOptions(shares_weight=0.0, text_weight=0.3, calibration="writers"),
-    "text50-noshares": TrainOptions(shares_weight=0.0, text_weight=0.5, calibration="writers"),
-    "text70-noshares": TrainOptions(shares_weight=0.0, text_weight=0.7, calibration="writers"),
-    "text50-shares": TrainOptions(text_weight=0.5, calibration="writers"),
-    "text50-noshares-val": TrainOptions(shares_weight=0.0, text_weight=0.5),
-    "text70-noshares-mixreal": TrainOptions(
-        shares_weight=0.0, text_weight=0.7, calibration="writers", mix_tuning="realistic"
+    "shares": PREVIOUS,
+    "shares-noctx": replace(PREVIOUS, in_context_segments=False),
+    "shares-writers": replace(PREVIOUS, calibration="writers"),
+    "weak-shares-writers": replace(PREVIOUS, calibration="writers", weak_weight=0.5),
+    "noshares-writers": replace(PREVIOUS, shares_weight=0.0, calibration="writers"),
+    "text30-noshares": replace(PREVIOUS, shares_weight=0.0, text_weight=0.3, calibration="writers"),
+    "text50-noshares": replace(PREVIOUS, shares_weight=0.0, text_weight=0.5, calibration="writers"),
+    "text70-noshares": replace(PREVIOUS, shares_weight=0.0, text_weight=0.7, calibration="writers"),
+    "text50-shares": replace(PREVIOUS, text_weight=0.5, calibration="writers"),
+    "text70-noshares-mixreal": replace(
+        PREVIOUS, shares_weight=0.0, text_weight=0.7, calibration="writers", mix_tuning="realistic"
     ),
-    "text70-noshares-mixreal-noctx": TrainOptions(
+    "text70-noshares-mixreal-noctx": replace(
+        PREVIOUS,
         shares_weight=0.0,
         text_weight=0.7,
         calibration="writers",
         mix_tuning="realistic",
         in_context_segments=False,
     ),
-    "text70-shares1-mixreal": TrainOptions(
-        shares_weight=1.0, text_weight=0.7, calibration="writers", mix_tuning="realistic"
+    "text70-shares1-mixreal": replace(
+        PREVIOUS, shares_weight=1.0, text_weight=0.7, calibration="writers", mix_tuning="realistic"
     ),
+    "shipped": TrainOptions(),
 }
 
 

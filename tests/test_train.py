@@ -115,3 +115,19 @@ def test_bad_training_line_names_file_and_line(tmp_path):
         fh.write('{"id": "x", "text": "hello"\n')
     with pytest.raises(TrainingDataError, match=r"docs.jsonl:\d+: not valid JSON"):
         load_documents(data)
+
+
+def test_review_floor_is_the_lowest_that_catches_the_share_of_errors():
+    from classifier.train import fit_review_rule
+
+    # Ten documents, class 0 always predicted; confidences spread 0.55 .. 0.95 (as logits).
+    conf = np.array([0.55, 0.62, 0.67, 0.72, 0.77, 0.82, 0.86, 0.88, 0.92, 0.95])
+    probs = np.tile((1 - conf)[:, None] / 5, (1, 6))
+    probs[:, 0] = conf
+    logits = np.log(probs)
+    labels = np.zeros(10, dtype=int)
+    labels[[1, 5, 7]] = 1  # the errors sit at 0.62, 0.82 and 0.88
+    assert fit_review_rule(logits, labels, 2 / 3).min_confidence == 0.85  # 0.62 and 0.82 below 0.85
+    assert fit_review_rule(logits, labels, 1.0).min_confidence == 0.9
+    assert fit_review_rule(logits, labels, 0.3).min_confidence == 0.65  # 0.62 alone
+    assert fit_review_rule(logits, np.zeros(10, dtype=int), 0.9).min_confidence == 0.6  # no errors: default

@@ -65,5 +65,6 @@ EVEN_BLEND_JD = ML_JD.replace(
     + "* Build the low-latency inference platform every team deploys its models to.\n"
     + "* Keep distributed training fast and fault tolerant with checkpointing at scale.\n"
     + "* Own GPU utilisation and compute cost dashboards and act on them.\n"
-    + "* Be on call for the ML platform and its model registry.\n",
+    + "* Be on call for the ML platform and its model registry.\n"
+    + "* Tune NCCL collectives and the cluster's InfiniBand fabric for multi-node jobs.\n",
 )
