@@ -330,36 +330,44 @@ def to_markdown(report: dict) -> str:
                 f"| {name} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
                 f"{m['single_archetype_flag_rate']:.3f} | {in_order[name]['mixed']['f1']:.3f} |"
             )
-    lines += [
+    lines += per_class_lines(s["model"], "model, test split")
+    return "\n".join(lines) + "\n"
+
+
+SHORT = {
+    "research_scientist": "RS",
+    "research_engineer": "RE",
+    "ml_engineer": "MLE",
+    "ml_infra_engineer": "INFRA",
+    "applied_ai_engineer": "AAI",
+    "out_of_scope": "OOS",
+}
+
+
+def per_class_lines(m: dict, what: str) -> list[str]:
+    """Markdown lines: the per-class table and the confusion matrix of one system's metrics."""
+    lines = [
         "",
-        "Per class (model, test split):",
+        f"Per class ({what}):",
         "",
         "| outcome | precision | recall | F1 | support |",
         "|---|---|---|---|---|",
     ]
-    for name, m in s["model"]["per_class"].items():
+    for name, c in m["per_class"].items():
         lines.append(
-            f"| {name} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |"
+            f"| {name} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {c['support']} |"
         )
-    cm = s["model"]["confusion_matrix"]
-    short = {
-        "research_scientist": "RS",
-        "research_engineer": "RE",
-        "ml_engineer": "MLE",
-        "ml_infra_engineer": "INFRA",
-        "applied_ai_engineer": "AAI",
-        "out_of_scope": "OOS",
-    }
+    cm = m["confusion_matrix"]
     lines += [
         "",
-        "Confusion matrix (model, rows true, columns predicted):",
+        f"Confusion matrix ({what}; rows true, columns predicted):",
         "",
-        "| | " + " | ".join(short[n] for n in cm["labels"]) + " |",
+        "| | " + " | ".join(SHORT[n] for n in cm["labels"]) + " |",
         "|---" * (len(cm["labels"]) + 1) + "|",
     ]
     for name, row in zip(cm["labels"], cm["rows_true_cols_pred"], strict=True):
-        lines.append(f"| {short[name]} | " + " | ".join(str(v) for v in row) + " |")
-    return "\n".join(lines) + "\n"
+        lines.append(f"| {SHORT[name]} | " + " | ".join(str(v) for v in row) + " |")
+    return lines
 
 
 def write_report(report: dict, directory: Path) -> tuple[Path, Path]:

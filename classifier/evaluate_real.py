@@ -31,7 +31,7 @@ from .data import (
     split_documents,
 )
 from .errors import TrainingDataError
-from .evaluate import Predictions, _prf, ece, tfidf_baseline, zero_shot_baseline
+from .evaluate import Predictions, _prf, ece, per_class_lines, tfidf_baseline, zero_shot_baseline
 from .model import OUTCOME_NAMES
 from .pipeline import Classifier, Document
 from .taxonomy import Label
@@ -248,15 +248,6 @@ _ROWS: list[tuple[str, Callable[[dict], float | None]]] = [
     ("errors flagged for review", lambda m: m.get("review", {}).get("errors_caught")),
 ]
 
-SHORT = {
-    "research_scientist": "RS",
-    "research_engineer": "RE",
-    "ml_engineer": "MLE",
-    "ml_infra_engineer": "INFRA",
-    "applied_ai_engineer": "AAI",
-    "out_of_scope": "OOS",
-}
-
 
 def _fmt(v: float | None) -> str:
     return "-" if v is None else f"{v:.3f}"
@@ -291,22 +282,7 @@ def to_markdown(report: dict) -> str:
     lines += ["", "Accuracy by source (model):", "", "| source | documents | accuracy |", "|---|---|---|"]
     for src, m in model["all"]["by_source"].items():
         lines.append(f"| {src} | {m['n']} | {m['accuracy']:.3f} |")
-    lines += ["", "Per class (model, all documents):", "", "| outcome | precision | recall | F1 | support |"]
-    lines.append("|---|---|---|---|---|")
-    for name, m in model["all"]["per_class"].items():
-        lines.append(
-            f"| {name} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |"
-        )
-    cm = model["all"]["confusion_matrix"]
-    lines += [
-        "",
-        "Confusion matrix (model, all documents; rows true, columns predicted):",
-        "",
-        "| | " + " | ".join(SHORT[n] for n in cm["labels"]) + " |",
-        "|---" * (len(cm["labels"]) + 1) + "|",
-    ]
-    for name, row in zip(cm["labels"], cm["rows_true_cols_pred"], strict=True):
-        lines.append(f"| {SHORT[name]} | " + " | ".join(str(v) for v in row) + " |")
+    lines += per_class_lines(model["all"], "model, all documents")
     return "\n".join(lines) + "\n"
 
 
