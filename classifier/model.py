@@ -1,17 +1,19 @@
-"""The trained part of the classifier: two linear heads over sentence embeddings and words.
+"""The trained part of the classifier: linear heads over sentence embeddings and words.
 
 * The segment head (multinomial logistic regression) reads one segment's embedding and, when the
   model has a lexicon, its TF-IDF row (see ``lexical``), and gives probabilities over the six
-  outcomes plus ``neutral``. It is trained on labelled segments only, so it reads training
-  documents as it reads new ones.
+  outcomes plus ``neutral``. It is trained on labelled segments: sentences written alone, and
+  sentences cut from 320 training documents and labelled in context. The mix rule is chosen on
+  documents none of whose sentences it saw, which it reads as it reads new ones.
 * The document head (multinomial logistic regression) reads a document's features, the
   role-weighted means of its segments' embeddings and TF-IDF rows and its soft outcome shares, and gives
-  the document's probabilities over the six outcomes, calibrated by a temperature fitted on the
-  validation split.
-
+  the document's probabilities over the six outcomes. The shipped model gives the shares no
+  weight (``shares_weight`` 0): on real documents they pulled the verdict towards what the
+  sentence head's training sentences looked like (docs/evaluation.md).
 * The text head (multinomial logistic regression, optional) reads the whole document as one
   TF-IDF vector over its own document-level vocabulary of words and word pairs. Its logits are
-  pooled with the document head's (``text_weight``) before calibration. Measured on real
+  pooled with the document head's (``text_weight``), then calibrated by a temperature fitted on
+  how each training writer's documents read to heads that never saw that writer. Measured on real
   postings and resumes, a reader of the whole text transfers better from written training data
   than one that trusts sentence-level shares alone (docs/evaluation.md).
 
