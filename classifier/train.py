@@ -1,17 +1,21 @@
-"""Train the two heads, calibrate on validation, and choose the mix rule.
+"""Train the heads, calibrate on writers the heads never saw, and choose the mix and review rules.
+
+The design choices are :class:`TrainOptions`; its defaults are the shipped design, chosen on the
+real development set's figures (docs/evaluation.md, ``benchmarks/designs.py``).
 
 0. With ``words`` (the default, in both modes), a lexicon (TF-IDF over words and word pairs) is
-   fitted, without labels, on the labelled segments' and the training documents' text; both heads
-   read a segment's lexical row beside its embedding (see ``lexical``).
-1. The segment head learns from the labelled segments (``training_data/segments``) alone. It never
-   sees a training document, so it reads training documents exactly as it reads new ones, and the
-   document head can learn from honest features without cross-fitting.
+   fitted, without labels, on the labelled segments' and the training documents' text; the
+   segment and document heads read a segment's lexical row beside its embedding (``lexical``).
+1. The segment head learns from the labelled segments (``training_data/segments``): sentences
+   written alone, and sentences of 320 training documents labelled in context.
 2. The document head learns from the training documents' features (mixed JDs count for their
-   dominant archetype).
-3. A temperature is fitted on the validation documents (calibration).
+   dominant archetype); the text head from the same documents' whole text (its own TF-IDF).
+3. The temperature is fitted on how the realistic round's training and validation documents read
+   to heads fitted without their writer (four folds of writers), and the review rule's confidence
+   floor is the lowest that sends ``review_catch`` of those documents' errors to review.
 4. The mix rule (its run path and its scattered path, see ``mixing``) is chosen on the training
-   and validation JDs together (100 mixed JDs rather than 20), maximising the mixed flag's F1
-   among rules that flag fewer than 1 in 10 single-archetype JDs.
+   and validation JDs none of whose sentences the segment head saw, maximising the mixed flag's
+   F1 among rules that flag fewer than 1 in 10 single-archetype JDs.
 """
 
 from __future__ import annotations
