@@ -67,23 +67,10 @@ def _prf(truth: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "fp": fp, "fn": fn}
 
 
-def metrics(docs: Sequence[LabelledDocument], pred: Predictions) -> dict:
-    y_true = [d.label for d in docs]
-    y_pred = pred.labels
-    correct = np.array([t == p for t, p in zip(y_true, y_pred, strict=True)])
+def class_figures(y_true: Sequence[str], y_pred: Sequence[str]) -> dict:
+    """Macro-F1 over the six outcomes, per-class precision/recall/F1/support, and the confusion matrix."""
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=OUTCOME_NAMES, zero_division=0)
-    oos_t = np.array([t == Label.OUT_OF_SCOPE for t in y_true])
-    oos_p = np.array([q == Label.OUT_OF_SCOPE for q in y_pred])
-    jd = np.array([d.kind == "jd" for d in docs])
-    mixed_t = np.array([d.mixed for d in docs])[jd]
-    mixed_p = np.array(pred.mixed)[jd]
-    single_arch = np.array([not d.mixed and d.label != Label.OUT_OF_SCOPE for d in docs])[jd]
-    titled = np.array([d.kind == "jd" and bool(d.title) for d in docs])
-    tm_t = np.array([d.title_mismatch for d in docs])[titled]
-    tm_p = np.array(pred.title_mismatch)[titled]
     return {
-        "n": len(docs),
-        "accuracy": round(float(correct.mean()), 4),
         "macro_f1": round(
             float(f1_score(y_true, y_pred, labels=OUTCOME_NAMES, average="macro", zero_division=0)), 4
         ),
@@ -100,6 +87,26 @@ def metrics(docs: Sequence[LabelledDocument], pred: Predictions) -> dict:
             "labels": OUTCOME_NAMES,
             "rows_true_cols_pred": confusion_matrix(y_true, y_pred, labels=OUTCOME_NAMES).tolist(),
         },
+    }
+
+
+def metrics(docs: Sequence[LabelledDocument], pred: Predictions) -> dict:
+    y_true = [d.label for d in docs]
+    y_pred = pred.labels
+    correct = np.array([t == p for t, p in zip(y_true, y_pred, strict=True)])
+    oos_t = np.array([t == Label.OUT_OF_SCOPE for t in y_true])
+    oos_p = np.array([q == Label.OUT_OF_SCOPE for q in y_pred])
+    jd = np.array([d.kind == "jd" for d in docs])
+    mixed_t = np.array([d.mixed for d in docs])[jd]
+    mixed_p = np.array(pred.mixed)[jd]
+    single_arch = np.array([not d.mixed and d.label != Label.OUT_OF_SCOPE for d in docs])[jd]
+    titled = np.array([d.kind == "jd" and bool(d.title) for d in docs])
+    tm_t = np.array([d.title_mismatch for d in docs])[titled]
+    tm_p = np.array(pred.title_mismatch)[titled]
+    return {
+        "n": len(docs),
+        "accuracy": round(float(correct.mean()), 4),
+        **class_figures(y_true, y_pred),
         "ece": round(ece(pred.probs.max(axis=1), correct), 4),
         "out_of_scope": _prf(oos_t, oos_p),
         "mixed": {

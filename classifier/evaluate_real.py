@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
 from .data import (
     DEFAULT_DATA_DIR,
@@ -31,7 +30,15 @@ from .data import (
     split_documents,
 )
 from .errors import TrainingDataError
-from .evaluate import Predictions, _prf, ece, per_class_lines, tfidf_baseline, zero_shot_baseline
+from .evaluate import (
+    Predictions,
+    _prf,
+    class_figures,
+    ece,
+    per_class_lines,
+    tfidf_baseline,
+    zero_shot_baseline,
+)
 from .model import OUTCOME_NAMES
 from .pipeline import Classifier, Document
 from .taxonomy import Label
@@ -104,28 +111,12 @@ def real_metrics(
     correct = np.array([t == p for t, p in zip(y_true, y_pred, strict=True)])
     lenient = np.array([c or (r.doc.mixed_with == p) for c, r, p in zip(correct, docs, y_pred, strict=True)])
     conf = pred.probs.max(axis=1)
-    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=OUTCOME_NAMES, zero_division=0)
     jd = np.array([d.doc.kind == "jd" for d in docs])
     out: dict = {
         "n": len(docs),
         "accuracy": round(float(correct.mean()), 4),
         "lenient_accuracy": round(float(lenient.mean()), 4),
-        "macro_f1": round(
-            float(f1_score(y_true, y_pred, labels=OUTCOME_NAMES, average="macro", zero_division=0)), 4
-        ),
-        "per_class": {
-            name: {
-                "precision": round(float(p[i]), 4),
-                "recall": round(float(r[i]), 4),
-                "f1": round(float(f[i]), 4),
-                "support": int(s[i]),
-            }
-            for i, name in enumerate(OUTCOME_NAMES)
-        },
-        "confusion_matrix": {
-            "labels": OUTCOME_NAMES,
-            "rows_true_cols_pred": confusion_matrix(y_true, y_pred, labels=OUTCOME_NAMES).tolist(),
-        },
+        **class_figures(y_true, y_pred),
         "ece": round(ece(conf, correct), 4),
         "wrong_at_sure": round(float((~correct & (conf >= SURE)).mean()), 4),
         "by_source": {},
