@@ -107,7 +107,7 @@ def load_documents(data_dir: Path = DEFAULT_DATA_DIR, folder: str = "documents")
             kind = obj.get("kind", "jd")
             if kind not in ("jd", "resume"):
                 raise TrainingDataError(f"{where}: bad kind {kind!r}")
-            meta = {k: obj[k] for k in ("employer", "seniority", "style", "round") if k in obj}
+            meta = {k: obj[k] for k in ("employer", "seniority", "style", "round", "pair") if k in obj}
             out.append(
                 LabelledDocument(
                     id=doc_id,

@@ -1,6 +1,6 @@
 """Assemble the writers' drafts into training documents (run by hand when a writer's drafts change).
 
-    python training_data/assemble.py            # drafts/<writer>/ -> documents/<label>/<kind>.jsonl
+    python training_data/assemble.py            # drafts/<writer>/ -> documents/<label>/<kind>s_<set>.jsonl
 
 Each writer (see the datasheet) drafted postings and resumes in one register, for every label,
 with the employer as ``{{EMPLOYER}}``, plus a file of label-free boilerplate in the same register
@@ -11,8 +11,14 @@ with the employer as ``{{EMPLOYER}}``, plus a file of label-free boilerplate in 
 * gives most postings the long tail real exports carry: 0 to 5 of the writer's own boilerplate
   blocks, drawn at random (never by label), placed where real postings put them;
 * varies the layout a little as exports do (bullet glyphs, HTML-stripped lists without glyphs);
-* writes every document to ``documents/<label>/<kind>.jsonl`` beside the earlier rounds, tagged
-  with its writer (``style``) and round.
+* writes every document to ``documents/<label>/<kind>s_<set>.jsonl`` beside the earlier rounds,
+  tagged with its writer's register (``style``) and round.
+
+A writer folder may hold a ``writer.json`` naming its round, the register whose boilerplate it
+borrows and the document set it feeds (round 8: ``{"round": "8-twins", "register": "frontier",
+"set": "twins"}``). Earlier rounds are drawn first, so adding a round leaves earlier documents as
+they were. Twins (round 8: two postings or resumes in one frame whose role bodies differ in the
+work that decides the label) carry a ``pair`` id and share their employer.
 
 It is seeded, so re-running it on the same drafts gives the same documents.
 """
@@ -179,14 +185,26 @@ def assemble_posting(draft: dict, blocks: dict[str, list[str]], rng: random.Rand
     return "\n\n".join(parts)
 
 
+def _writer_info(writer_dir: Path) -> dict[str, str]:
+    """A writer's round, the register whose boilerplate it uses, and the document set it feeds
+    (``writer.json`` beside its drafts; round-7 writers have none)."""
+    info = {"round": ROUND, "register": writer_dir.name, "set": "realistic"}
+    path = writer_dir / "writer.json"
+    if path.exists():
+        info.update(json.loads(path.read_text(encoding="utf-8")))
+    return info
+
+
 def main(drafts: Path = DRAFTS) -> None:
     rng = random.Random(2026)
     pool = employer_pool()
-    out: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for writer_dir in sorted(p for p in drafts.iterdir() if p.is_dir()):
-        writer = writer_dir.name
+    out: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    pair_employer: dict[str, str] = {}
+    writers = [(_writer_info(p), p) for p in drafts.iterdir() if p.is_dir()]
+    # Earlier rounds first, so a new round's writers never change an earlier round's draws.
+    for info, writer_dir in sorted(writers, key=lambda w: (w[0]["round"], w[1].name)):
         blocks: dict[str, list[str]] = defaultdict(list)
-        bp = writer_dir / "boilerplate.jsonl"
+        bp = drafts / info["register"] / "boilerplate.jsonl"
         if bp.exists():
             for line in bp.open(encoding="utf-8"):
                 if line.strip():
@@ -201,8 +219,10 @@ def main(drafts: Path = DRAFTS) -> None:
                     continue
                 d = json.loads(line)
                 employer = rng.choice(pool)
+                if d.get("pair"):  # twins share their employer, as they share the frame
+                    employer = pair_employer.setdefault(d["pair"], employer)
                 if d["kind"] == "jd":
-                    text = assemble_posting(d, blocks, rng, terse=writer == "terse")
+                    text = assemble_posting(d, blocks, rng, terse=info["register"] == "terse")
                 else:
                     text = d["text"].strip()
                 text = text.replace("{{EMPLOYER}}", employer)
@@ -210,7 +230,7 @@ def main(drafts: Path = DRAFTS) -> None:
                 mixed_with = d.get("mixed_with")
                 if mixed_with not in ARCHETYPES or mixed_with == d["label"]:
                     mixed_with = None  # a second archetype only (a writer's "mixed with out_of_scope")
-                out[(d["label"], d["kind"])].append(
+                out[(d["label"], d["kind"], info["set"])].append(
                     {
                         "id": d["id"],
                         "kind": d["kind"],
@@ -222,14 +242,15 @@ def main(drafts: Path = DRAFTS) -> None:
                         "title_mismatch": bool(d.get("title_mismatch", False)),
                         "employer": employer if d["kind"] == "jd" else None,
                         "seniority": d.get("seniority", "unknown"),
-                        "style": writer,
-                        "round": ROUND,
+                        "style": info["register"],  # a round-8 writer reuses a register's style
+                        "round": info["round"],
+                        **({"pair": d["pair"]} if d.get("pair") else {}),
                     }
                 )
-    for (label, kind), rows in sorted(out.items()):
+    for (label, kind, doc_set), rows in sorted(out.items()):
         folder = OUT / label
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{kind}s_realistic.jsonl"
+        path = folder / f"{kind}s_{doc_set}.jsonl"
         with path.open("w", encoding="utf-8") as fh:
             for row in sorted(rows, key=lambda r: r["id"]):
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
