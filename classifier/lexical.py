@@ -4,7 +4,7 @@ A sentence embedding says what a sentence is about; it blurs the exact terms tha
 an archetype ("publish", "first-author", "Kubernetes", "RAG", "on-call"). The heads therefore
 read both: each segment's embedding and its TF-IDF vector (words and word pairs), the latter
 scaled by ``weight`` so the two blocks carry comparable force. It lifted the mixed flag's F1 on
-the JDs the mix rule is tuned on from 0.69 to 0.82 (see README, "Why words as well as embeddings").
+the JDs the mix rule is tuned on from 0.69 to 0.82 (see docs/design.md, "Why words as well as embeddings").
 
 Fitted with scikit-learn's ``TfidfVectorizer`` at training time (``Lexicon.fit``), carried at
 inference as plain arrays (terms and idf) and applied here with numpy alone (``SparseRows``, a

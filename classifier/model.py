@@ -121,7 +121,7 @@ class ArchetypeModel:
     lexicon: Lexicon | None = None  # when set, heads read TF-IDF features beside embeddings
     # The soft shares' scale in the document head's features. The segment head behind them learnt
     # from 7,650 labelled sentences, the document head from some 550 documents; a larger scale lets
-    # the shares weigh more under the same regularisation (see README, "Shares in the verdict").
+    # the shares weigh more under the same regularisation (see docs/evaluation.md, "Shares in the verdict").
     shares_weight: float = 1.0
     # The text head: the whole document's TF-IDF row over its own vocabulary, and its share of the
     # pooled logits (0: the document head alone).

@@ -47,9 +47,9 @@ from .taxonomy import ARCHETYPES, OUTCOMES, SEGMENT_CLASSES, Label
 
 SEGMENT_C = 4.0
 DOC_C = 16.0
-SHARES_WEIGHT = 3.0  # chosen on validation (README, "Shares in the verdict")
+SHARES_WEIGHT = 3.0  # chosen on validation (docs/evaluation.md, "Shares in the verdict")
 LEXICON_TERMS = 20_000
-LEXICON_WEIGHT = 3.0  # chosen on the tuning JDs (README: "Why words as well as embeddings")
+LEXICON_WEIGHT = 3.0  # chosen on the tuning JDs (docs/design.md: "Why words as well as embeddings")
 MAX_FLAG_RATE = 0.10
 WEAK_MIN_WORDS = 4
 
@@ -517,7 +517,7 @@ def build_model(
         static_dir = distill_static(torch_encoder.name, staging)
         static = StaticEncoder(static_dir, name=f"{torch_encoder.name} (static)")
         # Fast mode reads words too: they cost ~12% of its speed and lift its validation
-        # macro-F1 from 0.930 to 0.976 and mixed-JD F1 from 0.79 to 0.93 (see README, Speed).
+        # macro-F1 from 0.930 to 0.976 and mixed-JD F1 from 0.79 to 0.93 (see docs/speed.md).
         fast_model, fast_report = train(static, data_dir, log=lambda m: log(f"fast: {m}"))
         encoders = {
             "torch": torch_encoder,
@@ -532,7 +532,7 @@ def build_model(
         scores["static"] = {"val_macro_f1": m["macro_f1"], "val_mixed_f1": m["mixed"]["f1"]}
         reference = scores["torch"]["val_macro_f1"]
         # Preference by measured throughput of each backend's deterministic configuration (see
-        # README, Speed): ONNX int8 one sentence per call on a worker per core, then ONNX fp32
+        # docs/speed.md): ONNX int8 one sentence per call on a worker per core, then ONNX fp32
         # batched, then torch.
         default = next(
             b for b in ("onnx-int8", "onnx", "torch") if scores[b]["val_macro_f1"] >= reference - 0.01
